@@ -1,0 +1,2 @@
+import FixCodec
+print("Bench: usage: Bench codec [--json]")

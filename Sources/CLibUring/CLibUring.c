@@ -1,0 +1,16 @@
+#include "CLibUring.h"
+
+int CLibUring_version(void) {
+#if defined(IO_URING_VERSION_MAJOR) && defined(IO_URING_VERSION_MINOR)
+    return IO_URING_VERSION_MAJOR * 100 + IO_URING_VERSION_MINOR;
+#else
+    return 0;
+#endif
+}
+
+int CLibUring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, long long timeout_ns) {
+    struct __kernel_timespec ts;
+    ts.tv_sec = timeout_ns / 1000000000LL;
+    ts.tv_nsec = timeout_ns % 1000000000LL;
+    return io_uring_wait_cqe_timeout(ring, cqe_ptr, &ts);
+}

@@ -1,0 +1,27 @@
+// Thin shim over liburing (Debian `liburing-dev`).
+//
+// liburing's static inline helpers (io_uring_get_sqe, io_uring_prep_*, io_uring_cqe_seen, ...)
+// import into Swift directly; this header exists to include liburing correctly and to expose the
+// few things Swift cannot import.
+#ifndef CLIBURING_H
+#define CLIBURING_H
+
+// <features.h> must come first: liburing.h defines _GNU_SOURCE/_XOPEN_SOURCE itself, and without
+// features.h already in place a clean debug build fails on `fd_set` (see shared SWIFT-NOTES).
+#include <features.h>
+#include <liburing.h>
+#include <sys/eventfd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+
+/// The liburing version this shim was compiled against, as MAJOR * 100 + MINOR.
+/// Why: IO_URING_VERSION_MAJOR/MINOR are macros Swift cannot see on every liburing release.
+int CLibUring_version(void);
+
+/// `io_uring_wait_cqe_timeout` with a relative timeout in nanoseconds.
+/// Why: the C API takes a `struct __kernel_timespec *`, whose typedef does not import cleanly.
+int CLibUring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, long long timeout_ns);
+
+#endif
