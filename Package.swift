@@ -78,9 +78,11 @@ let package = Package(
             name: "RestFallback",
             swiftSettings: swiftSettings
         ),
+        .target(name: "CMallocCounter"),
+        .target(name: "BenchCorpus", swiftSettings: swiftSettings),
         .executableTarget(
             name: "Bench",
-            dependencies: ["FixCodec"],
+            dependencies: ["FixCodec", "BenchCorpus", "CMallocCounter"],
             swiftSettings: swiftSettings
         ),
 
@@ -102,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixCodecTests",
-            dependencies: ["FixCodec"],
+            dependencies: ["FixCodec", "BenchCorpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import BenchCorpus
 import FixCodec
 import Foundation
 import Testing
@@ -62,13 +63,15 @@ struct BenchCorpusTests {
         #expect(try TestMessages.encode(Heartbeat(), header: nr) == "8=FIXT.1.1|9=63|35=0|49=your-api-key|56=KalshiNR|34=7|52=20230809-12:35:00.000|10=196|")
     }
 
-    @Test("the corpus files in shared/bench-messages are the bytes these tests use",
+    @Test("Bench's corpus and these tests use exactly the bytes of shared/bench-messages",
           .enabled(if: FileManager.default.fileExists(atPath: Self.sharedCorpus.path)))
     func corpusMatchesShared() throws {
-        for (name, text) in [("execution_report", Self.executionReport), ("new_order_single", Self.newOrderSingle)] {
+        for (name, bytes) in BenchCorpus.files {
             let onDisk = try Data(contentsOf: Self.sharedCorpus.appendingPathComponent("\(name).fix"))
-            #expect(Array(onDisk) == TestMessages.bytes(text), "\(name).fix differs from the test's copy")
+            #expect(Array(onDisk) == bytes, "Bench's copy of \(name).fix differs from shared/bench-messages")
         }
+        #expect(BenchCorpus.executionReport == TestMessages.bytes(Self.executionReport))
+        #expect(BenchCorpus.newOrderSingle == TestMessages.bytes(Self.newOrderSingle))
     }
 
     static let sharedCorpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

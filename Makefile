@@ -1,0 +1,35 @@
+# kalshi-fix: `make run` (the main job), `make test` (the test suite), `make bench` (benchmarks).
+# Each target first installs missing Debian packages (as root: apt-get; otherwise it says what to install).
+
+SWIFT ?= swift
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+.PHONY: run test bench deps build release clean
+
+deps:
+	@scripts/install-deps.sh
+
+## The main job. Until the demo lands (issue 8) it builds everything in release and runs the
+## codec benchmark on the fixed corpus, which exercises the generated codec end to end.
+run: deps
+	$(SWIFT) build -c release
+	.build/release/Bench codec
+
+## The test suite (the command CI runs).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## Benchmarks in release, printed as a Markdown table.
+bench: deps
+	$(SWIFT) build -c release --product Bench
+	.build/release/Bench codec
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+clean:
+	rm -rf .build

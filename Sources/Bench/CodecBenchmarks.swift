@@ -1,0 +1,120 @@
+import BenchCorpus
+import FixCodec
+
+/// `Bench codec`: frame + checksum + index + typed reads ("decode"), and in-place encoding,
+/// on the fixed corpus.
+enum CodecBenchmarks {
+    static func run() throws -> [BenchResult] {
+        var results: [BenchResult] = []
+        var index = FixFieldIndex(capacity: 256)
+        let framer = FixFramer()
+
+        try BenchCorpus.executionReport.withUnsafeBytes { raw in
+            results.append(try Measure.run(name: "decode.execution_report", bytes: raw.count, targetNs: 140) { n in
+                let buffer = opaque(raw)
+                var acc = 0
+                for _ in 0..<n { acc &+= try decodeExecutionReport(buffer, framer, &index) }
+                return acc
+            })
+        }
+        try BenchCorpus.newOrderSingle.withUnsafeBytes { raw in
+            results.append(try Measure.run(name: "decode.new_order_single", bytes: raw.count) { n in
+                let buffer = opaque(raw)
+                var acc = 0
+                for _ in 0..<n { acc &+= try decodeNewOrderSingle(buffer, framer, &index) }
+                return acc
+            })
+        }
+        try BenchCorpus.marketDataIncremental10.withUnsafeBytes { raw in
+            results.append(try Measure.run(name: "decode.md_incremental_10", bytes: raw.count, targetNs: 300) { n in
+                let buffer = opaque(raw)
+                var acc = 0
+                for _ in 0..<n { acc &+= try decodeIncremental(buffer, framer, &index) }
+                return acc
+            })
+        }
+
+        // Encoding: the owned messages equal to the corpus, written into one reused buffer.
+        let (nosHeader, nos) = try BenchCorpus.newOrderSingle.withUnsafeBytes { raw in
+            let view = NewOrderSingleView(unchecked: try index.index(raw))
+            return (try view.header.copy(), try view.copy())
+        }
+        let (erHeader, er) = try BenchCorpus.executionReport.withUnsafeBytes { raw in
+            let view = ExecutionReportView(unchecked: try index.index(raw))
+            return (try view.header.copy(), try view.copy())
+        }
+        var out = [UInt8](repeating: 0, count: 4096)
+        try out.withUnsafeMutableBytes { buffer in
+            var writer = FixWriter(buffer: buffer)
+            let nosBytes = try nos.encodeFrame(into: &writer, header: nosHeader)
+            guard Array(nosBytes) == BenchCorpus.newOrderSingle else { throw BenchError.corpusDidNotFrame("encode NOS differs") }
+            results.append(try Measure.run(name: "encode.new_order_single", bytes: nosBytes.count, targetNs: 80) { n in
+                let message = opaque(nos)
+                var acc = 0
+                for _ in 0..<n { acc &+= try message.encodeFrame(into: &writer, header: nosHeader).count }
+                return acc
+            })
+            let erBytes = try er.encodeFrame(into: &writer, header: erHeader)
+            results.append(try Measure.run(name: "encode.execution_report", bytes: erBytes.count) { n in
+                let message = opaque(er)
+                var acc = 0
+                for _ in 0..<n { acc &+= try message.encodeFrame(into: &writer, header: erHeader).count }
+                return acc
+            })
+        }
+        return results
+    }
+
+    @inline(__always)
+    static func frame(_ buffer: UnsafeRawBufferPointer, _ framer: FixFramer) throws -> UnsafeRawBufferPointer {
+        guard case .message(let range) = framer.nextFrame(in: buffer) else { throw BenchError.corpusDidNotFrame("") }
+        return UnsafeRawBufferPointer(rebasing: buffer[range])
+    }
+
+    /// Typed reads of 35, 11, 17, 150, 39, 54, 55, 151, 14, 31, 32, 38, 44.
+    @inline(never)
+    static func decodeExecutionReport(_ buffer: UnsafeRawBufferPointer, _ framer: FixFramer, _ index: inout FixFieldIndex) throws -> Int {
+        let message = try index.index(frame(buffer, framer))
+        guard let er = ExecutionReportView(message) else { throw BenchError.corpusDidNotFrame("not an ER") }
+        var acc = try er.clOrdID.count &+ er.execID.count &+ er.symbol.count
+        acc &+= try er.execType == .trade ? 1 : 0
+        acc &+= try er.ordStatus == .partiallyFilled ? 1 : 0
+        acc &+= try er.side == .buyYes ? 1 : 0
+        acc &+= try Int(er.leavesQty.mantissa &+ er.cumQty.mantissa &+ er.orderQty.mantissa)
+        acc &+= try Int((er.lastPx?.mantissa ?? 0) &+ (er.lastQty?.mantissa ?? 0) &+ (er.price?.mantissa ?? 0))
+        return acc
+    }
+
+    /// Typed reads of every field.
+    @inline(never)
+    static func decodeNewOrderSingle(_ buffer: UnsafeRawBufferPointer, _ framer: FixFramer, _ index: inout FixFieldIndex) throws -> Int {
+        let message = try index.index(frame(buffer, framer))
+        guard let nos = NewOrderSingleView(message) else { throw BenchError.corpusDidNotFrame("not a NOS") }
+        let h = nos.header
+        var acc = try h.senderCompID.count &+ h.targetCompID.count &+ h.msgSeqNum
+        acc &+= try Int(truncatingIfNeeded: h.sendingTime.nanosecondsSinceEpoch)
+        acc &+= try nos.clOrdID.count &+ (nos.execInst?.count ?? 0) &+ nos.symbol.count
+        acc &+= try Int(nos.orderQty.mantissa &+ nos.price.mantissa)
+        acc &+= try nos.ordType == .limit ? 1 : 0
+        acc &+= try nos.side == .buyYes ? 1 : 0
+        acc &+= try nos.timeInForce == .gtc ? 1 : 0
+        acc &+= try nos.selfTradePreventionType == .maker ? 1 : 0
+        acc &+= nos.orderGroupID?.count ?? 0
+        return acc
+    }
+
+    /// Every entry's 279/55/269/270/271.
+    @inline(never)
+    static func decodeIncremental(_ buffer: UnsafeRawBufferPointer, _ framer: FixFramer, _ index: inout FixFieldIndex) throws -> Int {
+        let message = try index.index(frame(buffer, framer))
+        guard let x = MarketDataIncrementalRefreshView(message) else { throw BenchError.corpusDidNotFrame("not an X") }
+        var acc = 0
+        for entry in try x.mdEntries {
+            acc &+= try entry.mdUpdateAction == .change ? 1 : 2
+            acc &+= try entry.symbol.count
+            acc &+= try entry.mdEntryType == .bid ? 1 : 2
+            acc &+= try Int(entry.mdEntryPx.mantissa &+ entry.mdEntrySize.mantissa)
+        }
+        return acc
+    }
+}

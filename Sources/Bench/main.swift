@@ -1,2 +1,0 @@
-import FixCodec
-print("Bench: usage: Bench codec [--json]")
