@@ -9,30 +9,20 @@ enum CodecBenchmarks {
         var index = FixFieldIndex(capacity: 256)
         let framer = FixFramer()
 
-        try BenchCorpus.executionReport.withUnsafeBytes { raw in
-            results.append(try Measure.run(name: "decode.execution_report", bytes: raw.count, targetNs: 140) { n in
-                let buffer = opaque(raw)
-                var acc = 0
-                for _ in 0..<n { acc &+= try decodeExecutionReport(buffer, framer, &index) }
-                return acc
-            })
+        typealias Decode = (UnsafeRawBufferPointer, FixFramer, inout FixFieldIndex) throws -> Int
+        func decodeBench(_ name: String, _ corpus: [UInt8], targetNs: Double?, _ decode: Decode) throws {
+            try corpus.withUnsafeBytes { raw in
+                results.append(try Measure.run(name: name, bytes: raw.count, targetNs: targetNs) { n in
+                    let buffer = opaque(raw)
+                    var acc = 0
+                    for _ in 0..<n { acc &+= try decode(buffer, framer, &index) }
+                    return acc
+                })
+            }
         }
-        try BenchCorpus.newOrderSingle.withUnsafeBytes { raw in
-            results.append(try Measure.run(name: "decode.new_order_single", bytes: raw.count) { n in
-                let buffer = opaque(raw)
-                var acc = 0
-                for _ in 0..<n { acc &+= try decodeNewOrderSingle(buffer, framer, &index) }
-                return acc
-            })
-        }
-        try BenchCorpus.marketDataIncremental10.withUnsafeBytes { raw in
-            results.append(try Measure.run(name: "decode.md_incremental_10", bytes: raw.count, targetNs: 300) { n in
-                let buffer = opaque(raw)
-                var acc = 0
-                for _ in 0..<n { acc &+= try decodeIncremental(buffer, framer, &index) }
-                return acc
-            })
-        }
+        try decodeBench("decode.execution_report", BenchCorpus.executionReport, targetNs: 140, decodeExecutionReport)
+        try decodeBench("decode.new_order_single", BenchCorpus.newOrderSingle, targetNs: nil, decodeNewOrderSingle)
+        try decodeBench("decode.md_incremental_10", BenchCorpus.marketDataIncremental10, targetNs: 300, decodeIncremental)
 
         // Encoding: the owned messages equal to the corpus, written into one reused buffer.
         let (nosHeader, nos) = try BenchCorpus.newOrderSingle.withUnsafeBytes { raw in
