@@ -10,6 +10,10 @@ struct Bench {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let json = arguments.contains("--json")
         arguments.removeAll { $0 == "--json" }
+        if let i = arguments.firstIndex(of: "--filter"), i + 1 < arguments.count {
+            Measure.filter = arguments[i + 1]
+            arguments.removeSubrange(i...(i + 1))
+        }
         guard Measure.allocationCounterWorks() else {
             print("Bench: the malloc counter is not active in this binary; allocation figures would be wrong")
             throw BenchError.usage
@@ -19,7 +23,7 @@ struct Bench {
             let results = try CodecBenchmarks.run()
             Report.print(results, json: json, command: "swift run -c release Bench codec\(json ? " --json" : "")")
         case "-h", "--help", "help":
-            print("usage: Bench codec [--json]\n\ncodec  decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message")
+            print("usage: Bench codec [--json] [--filter SUBSTRING]\n\ncodec  decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message")
         default:
             print("Bench: unknown benchmark '\(arguments[0])'; available: codec")
             throw BenchError.usage

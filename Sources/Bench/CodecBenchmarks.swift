@@ -12,13 +12,20 @@ enum CodecBenchmarks {
         typealias Decode = (UnsafeRawBufferPointer, FixFramer, inout FixFieldIndex) throws -> Int
         func decodeBench(_ name: String, _ corpus: [UInt8], targetNs: Double?, _ decode: Decode) throws {
             try corpus.withUnsafeBytes { raw in
-                results.append(try Measure.run(name: name, bytes: raw.count, targetNs: targetNs) { n in
+                results.append(contentsOf: [try Measure.run(name: name, bytes: raw.count, targetNs: targetNs) { n in
                     let buffer = opaque(raw)
                     var acc = 0
                     for _ in 0..<n { acc &+= try decode(buffer, framer, &index) }
                     return acc
-                })
+                }].compactMap { $0 })
             }
+        }
+        // Breakdown of the ER decode: framing (BodyLength + CheckSum) alone, then framing + index.
+        try decodeBench("parts.frame.execution_report", BenchCorpus.executionReport, targetNs: nil) { buffer, framer, _ in
+            try frame(buffer, framer).count
+        }
+        try decodeBench("parts.index.execution_report", BenchCorpus.executionReport, targetNs: nil) { buffer, framer, index in
+            try index.index(frame(buffer, framer)).fields.count
         }
         try decodeBench("decode.execution_report", BenchCorpus.executionReport, targetNs: 140, decodeExecutionReport)
         try decodeBench("decode.new_order_single", BenchCorpus.newOrderSingle, targetNs: nil, decodeNewOrderSingle)
@@ -38,19 +45,19 @@ enum CodecBenchmarks {
             var writer = FixWriter(buffer: buffer)
             let nosBytes = try nos.encodeFrame(into: &writer, header: nosHeader)
             guard Array(nosBytes) == BenchCorpus.newOrderSingle else { throw BenchError.corpusDidNotFrame("encode NOS differs") }
-            results.append(try Measure.run(name: "encode.new_order_single", bytes: nosBytes.count, targetNs: 80) { n in
+            results.append(contentsOf: [try Measure.run(name: "encode.new_order_single", bytes: nosBytes.count, targetNs: 80) { n in
                 let message = opaque(nos)
                 var acc = 0
                 for _ in 0..<n { acc &+= try message.encodeFrame(into: &writer, header: nosHeader).count }
                 return acc
-            })
+            }].compactMap { $0 })
             let erBytes = try er.encodeFrame(into: &writer, header: erHeader)
-            results.append(try Measure.run(name: "encode.execution_report", bytes: erBytes.count) { n in
+            results.append(contentsOf: [try Measure.run(name: "encode.execution_report", bytes: erBytes.count) { n in
                 let message = opaque(er)
                 var acc = 0
                 for _ in 0..<n { acc &+= try message.encodeFrame(into: &writer, header: erHeader).count }
                 return acc
-            })
+            }].compactMap { $0 })
         }
         return results
     }

@@ -18,6 +18,8 @@ struct BenchResult {
 /// must do that many operations; it returns a value folded into a sink so nothing is elided.
 enum Measure {
     nonisolated(unsafe) static var sink: Int = 0
+    /// Only benchmarks whose name contains this run (`--filter`).
+    nonisolated(unsafe) static var filter: String?
 
     static func now() -> UInt64 {
         var ts = timespec()
@@ -26,7 +28,8 @@ enum Measure {
     }
 
     static func run(name: String, bytes: Int, targetNs: Double? = nil, batches: Int = 201, iterations: Int = 2_000,
-                    _ body: (Int) throws -> Int) rethrows -> BenchResult {
+                    _ body: (Int) throws -> Int) rethrows -> BenchResult? {
+        if let filter, !name.contains(filter) { return nil }
         // Warm up caches, branch predictors and any one-time allocations.
         for _ in 0..<20 { sink &+= try body(iterations) }
         var perCall: [Double] = []

@@ -91,7 +91,7 @@ public struct FixGroup<Entry: FixGroupEntryView>: Sequence {
                 position &+= 1
             }
             remaining &-= 1
-            return Entry(fields: FixFieldRange(bytes: range.bytes, fields: range.fields, start: entryStart, end: position))
+            return Entry(fields: range.subrange(entryStart, position))
         }
     }
 }

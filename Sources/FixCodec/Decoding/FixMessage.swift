@@ -10,17 +10,20 @@ public struct FixMessage {
     public let bytes: UnsafeRawBufferPointer
     /// Every field in wire order, including 8, 9 and 10.
     public let fields: UnsafeBufferPointer<FixField>
+    /// The index's tag → position table for this message.
+    public let lookup: FixTagLookup
 
     @inlinable
-    public init(bytes: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<FixField>) {
+    public init(bytes: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<FixField>, lookup: FixTagLookup = .none) {
         self.bytes = bytes
         self.fields = fields
+        self.lookup = lookup
     }
 
     /// All fields as a range, for the generated accessors.
     @inlinable
     public var body: FixFieldRange {
-        FixFieldRange(bytes: bytes, fields: fields, start: 0, end: fields.count)
+        FixFieldRange(bytes: bytes, fields: fields, start: 0, end: fields.count, lookup: lookup)
     }
 
     /// The MsgType (35) value, e.g. `8` or `UOH`; empty if absent.
@@ -55,20 +58,45 @@ public struct FixFieldRange {
     /// First field index in `fields` (inclusive) and last (exclusive).
     public let start: Int
     public let end: Int
+    /// The message's tag → position table (first occurrence of each tag).
+    public let lookup: FixTagLookup
 
     @inlinable
-    public init(bytes: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<FixField>, start: Int, end: Int) {
+    public init(bytes: UnsafeRawBufferPointer, fields: UnsafeBufferPointer<FixField>, start: Int, end: Int,
+                lookup: FixTagLookup = .none) {
         self.bytes = bytes
         self.fields = fields
         self.start = start
         self.end = end
+        self.lookup = lookup
     }
 
-    /// Position of the first field with `tag`, or nil.
-    /// - Complexity: O(number of fields in the range).
+    /// The same fields restricted to `start..<end`.
     @inlinable
+    public func subrange(_ start: Int, _ end: Int) -> FixFieldRange {
+        FixFieldRange(bytes: bytes, fields: fields, start: start, end: end, lookup: lookup)
+    }
+
+    /// Position of the first field with `tag` in the range, or nil.
+    ///
+    /// The lookup table knows each tag's first occurrence in the message: if that is inside
+    /// the range it is the answer, if it is past the range (or the tag's slot is empty) the
+    /// tag is absent; only when it lies before the range (later group entries) or another
+    /// tag owns the slot does this scan.
+    /// - Complexity: O(1) for top-level fields and first group entries; O(fields in range)
+    ///   otherwise.
+    @inlinable @inline(__always)
     public func position(of tag: Int) -> Int? {
         let t = UInt32(truncatingIfNeeded: tag)
+        if let slots = lookup.slots {
+            let entry = slots[Int(t & 1023)]
+            guard entry >> 16 == lookup.generation else { return nil }  // no field hashed here
+            let p = Int(entry & 0xFFFF) &- 1
+            if fields[p].tag == t {
+                if p >= end { return nil }
+                if p >= start { return p }
+            }
+        }
         var i = start
         while i < end {
             if fields[i].tag == t { return i }
@@ -77,7 +105,7 @@ public struct FixFieldRange {
         return nil
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func _value(at i: Int) -> FixValue {
         let f = fields[i]
         return FixValue(UnsafeRawBufferPointer(rebasing: bytes[Int(f.valueOffset)..<Int(f.valueOffset + f.valueLength)]))
@@ -188,10 +216,10 @@ public struct FixFieldRange {
     @inlinable
     public func group<Entry: FixGroupEntryView>(_ numInGroupTag: Int, of _: Entry.Type = Entry.self) throws(FixDecodeError) -> FixGroup<Entry> {
         guard let i = position(of: numInGroupTag) else {
-            return FixGroup(range: FixFieldRange(bytes: bytes, fields: fields, start: end, end: end), declaredCount: 0)
+            return FixGroup(range: subrange(end, end), declaredCount: 0)
         }
         let declared: Int
         do throws(FixValueError) { declared = try _value(at: i).int() } catch { throw _malformed(i, error) }
-        return FixGroup(range: FixFieldRange(bytes: bytes, fields: fields, start: i + 1, end: end), declaredCount: declared)
+        return FixGroup(range: subrange(i + 1, end), declaredCount: declared)
     }
 }

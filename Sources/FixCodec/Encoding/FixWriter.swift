@@ -32,6 +32,10 @@ public struct FixWriter {
     @usableFromInline var _position: Int
     @usableFromInline var _error: FixEncodeError?
     @usableFromInline var _started: Bool
+    /// The last UTCTimestamp's `YYYYMMDD-HH:MM:SS` (17 bytes in three words) and its second:
+    /// messages sent within one second reuse it and format only the milliseconds.
+    @usableFromInline var _cachedSecond: Int64 = .min
+    @usableFromInline var _cachedDateTime: (UInt64, UInt64, UInt8) = (0, 0, 0)
 
     /// - Precondition: `buffer.count > headerReserve + 7` (room for the trailer).
     public init(buffer: UnsafeMutableRawBufferPointer) {
@@ -110,6 +114,15 @@ public struct FixWriter {
         _writeByte(0x01)
     }
 
+    /// Writes `tag=value|` for a value known at compile time (generated enum cases use this).
+    /// - Precondition: `value` holds no SOH (the generator guarantees it for dictionary values).
+    @inlinable
+    public mutating func write(_ tag: Int, _ value: StaticString) {
+        _writeTag(tag)
+        _writeBytes(UnsafeRawPointer(value.utf8Start), value.utf8CodeUnitCount)
+        _writeByte(0x01)
+    }
+
     /// Writes a `Boolean` as `Y` or `N`.
     @inlinable
     public mutating func write(_ tag: Int, _ value: Bool) {
@@ -126,12 +139,34 @@ public struct FixWriter {
         _writeByte(0x01)
     }
 
-    /// Writes a `UTCTimestamp` with millisecond precision (floored).
+    /// Writes a `UTCTimestamp` with millisecond precision (floored). Within the same second as
+    /// the previous timestamp only the milliseconds are formatted.
     @inlinable
     public mutating func write(_ tag: Int, _ value: FixTimestamp) {
         _writeTag(tag)
         guard _reserve(FixTimestamp.encodedLengthMilliseconds) else { return }
-        _position &+= value.writeMilliseconds(to: _base + _position)
+        let ns = value.nanosecondsSinceEpoch
+        var second = ns / 1_000_000_000
+        var subsecond = ns % 1_000_000_000
+        if subsecond < 0 { second -= 1; subsecond += 1_000_000_000 }  // floor for pre-1970 times
+        let p = _base + _position
+        if second == _cachedSecond {
+            p.storeBytes(of: _cachedDateTime.0, toByteOffset: 0, as: UInt64.self)
+            p.storeBytes(of: _cachedDateTime.1, toByteOffset: 8, as: UInt64.self)
+            p.storeBytes(of: _cachedDateTime.2, toByteOffset: 16, as: UInt8.self)
+            let ms = Int(subsecond / 1_000_000)
+            p.storeBytes(of: UInt8(ascii: "."), toByteOffset: 17, as: UInt8.self)
+            p.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ms / 100), toByteOffset: 18, as: UInt8.self)
+            p.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ms / 10 % 10), toByteOffset: 19, as: UInt8.self)
+            p.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ms % 10), toByteOffset: 20, as: UInt8.self)
+            _position &+= 21
+        } else {
+            _position &+= value.writeMilliseconds(to: p)
+            _cachedSecond = second
+            _cachedDateTime = (p.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                               p.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                               p.load(fromByteOffset: 16, as: UInt8.self))
+        }
         _writeByte(0x01)
     }
 
@@ -227,17 +262,53 @@ public struct FixWriter {
         _position &+= n
     }
 
+    /// Copies a value, checking it for SOH eight bytes at a time while copying (one pass,
+    /// no libc calls: values are short).
     @inlinable
     mutating func _writeChecked(_ tag: Int, _ bytes: UnsafeRawBufferPointer) {
-        guard let p = bytes.baseAddress, bytes.count > 0 else { return }
-        if memchr(p, 0x01, bytes.count) != nil { _fail(.valueContainsDelimiter(tag: tag)); return }
-        _writeBytes(p, bytes.count)
+        guard let src = bytes.baseAddress else { return }
+        let n = bytes.count
+        guard _reserve(n) else { return }
+        let dst = _base + _position
+        var found: UInt64 = 0
+        var i = 0
+        while i &+ 8 <= n {
+            let word = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            dst.storeBytes(of: word, toByteOffset: i, as: UInt64.self)
+            let x = word ^ 0x0101_0101_0101_0101
+            found |= (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            i &+= 8
+        }
+        while i < n {
+            let b = src.load(fromByteOffset: i, as: UInt8.self)
+            dst.storeBytes(of: b, toByteOffset: i, as: UInt8.self)
+            if b == 0x01 { found = 1 }
+            i &+= 1
+        }
+        if found != 0 { _fail(.valueContainsDelimiter(tag: tag)); return }
+        _position &+= n
     }
 
+    /// `tag=` with the digits written directly for the usual 1…5-digit tags.
     @inlinable
     mutating func _writeTag(_ tag: Int) {
-        _writeInt(tag)
-        _writeByte(UInt8(ascii: "="))
+        guard tag > 0 && tag < 100_000 else {
+            _writeInt(tag)
+            _writeByte(UInt8(ascii: "="))
+            return
+        }
+        guard _reserve(6) else { return }
+        let digits = tag < 10 ? 1 : tag < 100 ? 2 : tag < 1_000 ? 3 : tag < 10_000 ? 4 : 5
+        let p = _base + _position
+        var v = tag
+        var i = digits &- 1
+        while i >= 0 {
+            p.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10), toByteOffset: i, as: UInt8.self)
+            v /= 10
+            i &-= 1
+        }
+        p.storeBytes(of: UInt8(ascii: "="), toByteOffset: digits, as: UInt8.self)
+        _position &+= digits &+ 1
     }
 
     @inlinable

@@ -64,8 +64,12 @@ public struct ResolvedDictionary: Sendable {
                 throw FixDictionaryError("tag \(f.number) is defined twice (\(other) and \(f.name))")
             }
             var seen = Set<String>()
-            for v in f.values where !seen.insert(v.wire).inserted {
-                throw FixDictionaryError("field \(f.name) lists enum value '\(v.wire)' twice")
+            for v in f.values {
+                if !seen.insert(v.wire).inserted { throw FixDictionaryError("field \(f.name) lists enum value '\(v.wire)' twice") }
+                // Enum values are written as literals without a delimiter check.
+                if v.wire.isEmpty || v.wire.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value > 0x7E }) {
+                    throw FixDictionaryError("field \(f.name): enum value '\(v.wire)' must be non-empty printable ASCII")
+                }
             }
             byName[f.name] = f
             byNumber[f.number] = f.name

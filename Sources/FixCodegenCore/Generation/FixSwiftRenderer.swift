@@ -153,6 +153,31 @@ public struct FixSwiftRenderer {
                 }
             }
             w.line()
+            // Without these, `==` and hashing would resolve to RawRepresentable's defaults,
+            // which compare and hash `rawValue` (a String): slow on the hot path.
+            w.doc("Case-wise equality (no String comparison); `.unknown` values compare their raw value.")
+            w.line("@inlinable")
+            w.block("public static func == (lhs: \(name), rhs: \(name)) -> Bool") { w in
+                w.block("switch (lhs, rhs)") { w in
+                    for c in cases { w.line("case (.\(c), .\(c)): return true") }
+                    w.line("case (.unknown(let l), .unknown(let r)): return l == r")
+                    w.line("default: return false")
+                }
+            }
+            w.line()
+            w.block("public func hash(into hasher: inout Hasher)") { w in
+                w.line("hasher.combine(rawValue)")
+            }
+            w.line()
+            w.doc("Writes `tag=<value>|`; known values are written from static literals.")
+            w.line("@inlinable")
+            w.block("public func write(to w: inout FixWriter, tag: Int)") { w in
+                w.block("switch self") { w in
+                    for (v, c) in zip(f.values, cases) { w.line("case .\(c): w.write(tag, \(SwiftNames.literal(v.wire)) as StaticString)") }
+                    w.line("case .unknown(let value): w.write(tag, value)")
+                }
+            }
+            w.line()
             w.doc("False for `.unknown`.")
             w.block("public var isKnown: Bool") { w in
                 w.line("if case .unknown = self { return false }")

@@ -81,7 +81,7 @@ struct FieldKind: Equatable {
         switch base {
         case .data:
             return "\(v).withUnsafeBytes { w.writeData(lengthTag: \(lengthTag ?? 0), dataTag: \(tag), $0) }"
-        case .enumerated: return "w.write(\(tag), \(v).rawValue)"
+        case .enumerated: return "\(v).write(to: &w, tag: \(tag))"
         default: return "w.write(\(tag), \(v))"
         }
     }
