@@ -23,6 +23,8 @@ public enum FixDecodeError: Error, Sendable, Hashable {
     case truncated(offset: Int)
 
     // MARK: Invalid
+    /// MsgType (35) is missing from the dictionary.
+    case invalidMsgType(offset: Int)
     /// A field has an empty value (`44=<SOH>`).
     case emptyValue(tag: Int, offset: Int)
     /// A tag the message type requires is absent.
@@ -58,6 +60,7 @@ public enum FixDecodeError: Error, Sendable, Hashable {
     /// The tag the error is about, when there is one (RefTagID, 371).
     public var tag: Int? {
         switch self {
+        case .invalidMsgType: return 35
         case .emptyValue(let tag, _), .requiredTagMissing(let tag), .tagNotDefinedForMessage(let tag, _),
              .undefinedTag(let tag, _), .tagRepeated(let tag, _), .valueMalformed(let tag, _, _),
              .enumValueOutOfRange(let tag, _), .groupCountMismatch(let tag, _, _, _), .dataLengthOutOfRange(let tag, _):
@@ -70,6 +73,7 @@ public enum FixDecodeError: Error, Sendable, Hashable {
     /// SessionRejectReason (373) for an invalid message; nil for garbled ones (not rejected).
     public var sessionRejectReason: Int? {
         switch self {
+        case .invalidMsgType: return 11
         case .emptyValue: return 4
         case .requiredTagMissing: return 1
         case .tagNotDefinedForMessage: return 2
@@ -94,6 +98,7 @@ extension FixDecodeError: CustomStringConvertible {
         case .checksumMismatch(let o, let d, let c): return "garbled: CheckSum (10) at byte \(o) says \(d), bytes sum to \(c)"
         case .malformedField(let o): return "garbled: field at byte \(o) is not <tag>=<value>|"
         case .truncated(let o): return "garbled: message ends inside a field at byte \(o)"
+        case .invalidMsgType(let o): return "invalid: MsgType (35) at byte \(o) is not in the dictionary"
         case .emptyValue(let t, let o): return "invalid: tag \(t) at byte \(o) has no value"
         case .requiredTagMissing(let t): return "invalid: required tag \(t) is missing"
         case .tagNotDefinedForMessage(let t, let o): return "invalid: tag \(t) at byte \(o) is not defined for this message type"

@@ -507,7 +507,7 @@ public struct FixSwiftRenderer {
         banner(&w, "Dictionary metadata for printing and validation.")
         w.doc("What the dictionary says about tags, values and message types, for logs, the `decode`",
               "command and validation. Not for the hot path.")
-        w.block("public enum FixDictionaryInfo") { w in
+        w.block("public enum FixDictionaryInfo: FixDictionarySchema") { w in
             w.doc("The BeginString (8) this dictionary speaks.")
             w.line("public static let beginString = \(SwiftNames.literal(dictionary.beginString))")
             w.doc("(length tag, data tag) pairs whose data values are read by length.")
@@ -568,6 +568,7 @@ public struct FixSwiftRenderer {
                     w.line("default: return nil")
                 }
             }
+            renderSchemas(into: &w)
             w.doc("Every tag a message may carry in its body (groups included).")
             w.block("public static func bodyTags(msgType: String) -> Set<Int>?") { w in
                 w.block("switch msgType") { w in
@@ -579,6 +580,72 @@ public struct FixSwiftRenderer {
             }
         }
         return w.text
+    }
+
+    // MARK: Strict-mode schema
+
+    private func schemaKind(_ f: FixDictionary.Field) -> String {
+        switch f.type {
+        case "NUMINGROUP": return ".numInGroup"
+        case "CHAR": return ".char"
+        default: break
+        }
+        switch kind(f).base {
+        case .string: return ".string"
+        case .data: return ".data"
+        case .int: return ".int"
+        case .decimal: return ".decimal"
+        case .bool: return ".bool"
+        case .timestamp: return ".timestamp"
+        case .date: return ".localMktDate"
+        case .enumerated(_, let intRaw): return intRaw ? ".int" : ".string"
+        }
+    }
+
+    private func schemaLiteral(_ entries: [ResolvedDictionary.Entry]) -> String {
+        "[" + entries.map { e -> String in
+            switch e {
+            case .field(let f, let r):
+                let enumerated: Bool
+                if case .enumerated = kind(f).base { enumerated = true } else { enumerated = false }
+                return "FixFieldSchema(tag: \(f.number), kind: \(schemaKind(f)), required: \(r == .yes)\(enumerated ? ", isEnumerated: true" : ""))"
+            case .group(let g):
+                return "FixFieldSchema(tag: \(g.countField.number), kind: .numInGroup, required: \(g.required == .yes), group: FixGroupSchema(countTag: \(g.countField.number), fields: \(schemaLiteral(g.entries))))"
+            }
+        }.joined(separator: ", ") + "]"
+    }
+
+    private func renderSchemas(into w: inout SwiftWriter) {
+        w.doc("Header fields, for strict validation.")
+        w.line("public static let headerSchema: [FixFieldSchema] = \(schemaLiteral(dictionary.header))")
+        w.doc("Trailer fields, for strict validation.")
+        w.line("public static let trailerSchema: [FixFieldSchema] = \(schemaLiteral(dictionary.trailer))")
+        for m in dictionary.messages {
+            w.doc("Layout of \(m.name) (35=\(m.msgType)) for strict validation.")
+            w.line("public static let \(SwiftNames.lowerCamel(m.name))Schema = FixMessageSchema(msgType: \(SwiftNames.literal(m.msgType)), name: \(SwiftNames.literal(m.name)), header: headerSchema, body: \(schemaLiteral(m.entries)), trailer: trailerSchema)")
+        }
+        w.line()
+        w.doc("The layout of the message with this MsgType (35) value, or nil when undefined.")
+        w.block("public static func messageSchema(msgType: FixValue) -> FixMessageSchema?") { w in
+            for m in dictionary.messages {
+                w.line("if msgType.equals(\(SwiftNames.literal(m.msgType)) as StaticString) { return \(SwiftNames.lowerCamel(m.name))Schema }")
+            }
+            w.line("return nil")
+        }
+        w.line()
+        w.doc("True when the dictionary defines `tag`.")
+        w.line("public static func isDefined(tag: Int) -> Bool { fieldName(tag) != nil }")
+        w.line()
+        w.doc("True when `value` is one the dictionary lists for the enumerated field `tag` (true for other fields).")
+        w.block("public static func isKnownValue(tag: Int, value: FixValue) -> Bool") { w in
+            w.block("switch tag") { w in
+                for f in dictionary.fields {
+                    guard case .enumerated(let name, _) = kind(f).base else { continue }
+                    w.line("case \(f.number): return (try? \(name).decode(value))?.isKnown ?? false")
+                }
+                w.line("default: return true")
+            }
+        }
     }
 
     private func tags(_ entries: [ResolvedDictionary.Entry]) -> [Int] {
