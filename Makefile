@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run test bench deps build release clean
+.PHONY: run test bench fuzz deps build release clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,6 +19,11 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+## libFuzzer over the decoder: `make fuzz` (30 s), `make fuzz FUZZ_SECONDS=3600` for a long run.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## Benchmarks in release, printed as a Markdown table.
 bench: deps

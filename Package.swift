@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixCodecTests",
-            dependencies: ["FixCodec", "BenchCorpus"],
+            dependencies: ["FixCodec", "BenchCorpus", "FixCodegenCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -529,7 +529,17 @@ public struct FixSwiftRenderer {
                 }
             }
             w.line()
-            w.doc("The description of an enumerated value (e.g. 39=`2` → `FILLED`), or nil.")
+            w.doc("An owned copy of `message` as its generated struct, chosen by MsgType (35); nil for an",
+              "undefined MsgType. For tools and tests (it allocates); handlers should use the views.")
+        w.block("public static func copyMessage(_ message: FixMessage) throws(FixDecodeError) -> (any FixEncodableMessage)?") { w in
+            w.line("let msgType = message.msgType")
+            for m in dictionary.messages {
+                w.line("if msgType.equals(\(SwiftNames.literal(m.msgType)) as StaticString) { return try \(m.name)View(unchecked: message).copy() }")
+            }
+            w.line("return nil")
+        }
+        w.line()
+        w.doc("The description of an enumerated value (e.g. 39=`2` → `FILLED`), or nil.")
             w.block("public static func valueDescription(tag: Int, value: String) -> String?") { w in
                 w.block("switch (tag, value)") { w in
                     for f in dictionary.fields {
