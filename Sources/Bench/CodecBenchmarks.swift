@@ -27,6 +27,17 @@ enum CodecBenchmarks {
         try decodeBench("parts.index.execution_report", BenchCorpus.executionReport, targetNs: nil) { buffer, framer, index in
             try index.index(frame(buffer, framer)).fields.count
         }
+        // SOH search over every field of the ER, word-at-a-time vs byte-at-a-time (same run).
+        try decodeBench("parts.soh_swar.execution_report", BenchCorpus.executionReport, targetNs: nil) { buffer, _, _ in
+            var pos = 0, fields = 0
+            while let soh = FixScan.firstSOH(buffer.baseAddress!, from: pos, end: buffer.count) { pos = soh + 1; fields += 1 }
+            return fields
+        }
+        try decodeBench("parts.soh_scalar.execution_report", BenchCorpus.executionReport, targetNs: nil) { buffer, _, _ in
+            var pos = 0, fields = 0
+            while let soh = FixScan.firstSOHScalar(buffer.baseAddress!, from: pos, end: buffer.count) { pos = soh + 1; fields += 1 }
+            return fields
+        }
         try decodeBench("decode.execution_report", BenchCorpus.executionReport, targetNs: 140, decodeExecutionReport)
         try decodeBench("decode.new_order_single", BenchCorpus.newOrderSingle, targetNs: nil, decodeNewOrderSingle)
         try decodeBench("decode.md_incremental_10", BenchCorpus.marketDataIncremental10, targetNs: 300, decodeIncremental)

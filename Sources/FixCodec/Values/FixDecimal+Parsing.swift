@@ -20,6 +20,32 @@ extension FixDecimal {
         let count = bytes.count
         guard count > 0 else { throw .empty }
         let negative = bytes[0] == UInt8(ascii: "-")
+        if count <= 18 {
+            // Fast path for every realistic price and quantity: at most 18 digits cannot
+            // overflow, and every fraction digit fits the scale, so no per-digit checks.
+            // Same results and error offsets as the general path below.
+            var i = negative ? 1 : 0
+            var magnitude: Int64 = 0
+            var dot = -1
+            var digits = 0
+            while i < count {
+                let b = bytes[i]
+                let d = b &- UInt8(ascii: "0")
+                if d < 10 {
+                    magnitude = magnitude &* 10 &+ Int64(d)
+                    digits &+= 1
+                } else if b == UInt8(ascii: ".") && dot < 0 {
+                    dot = i
+                } else {
+                    throw .invalidCharacter(offset: i)
+                }
+                i &+= 1
+            }
+            guard digits > 0 else { throw .invalidCharacter(offset: count &- 1) }
+            self.init(mantissa: negative ? 0 &- magnitude : magnitude,
+                      scale: dot < 0 ? 0 : UInt8(truncatingIfNeeded: count &- 1 &- dot))
+            return
+        }
         var i = negative ? 1 : 0
         var magnitude: UInt64 = 0   // |mantissa|; up to 2^63 so that Int64.min parses
         var sawDigit = false
