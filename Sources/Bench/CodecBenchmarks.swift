@@ -42,31 +42,35 @@ enum CodecBenchmarks {
         try decodeBench("decode.new_order_single", BenchCorpus.newOrderSingle, targetNs: nil, decodeNewOrderSingle)
         try decodeBench("decode.md_incremental_10", BenchCorpus.marketDataIncremental10, targetNs: 300, decodeIncremental)
 
-        // Encoding: the owned messages equal to the corpus, written into one reused buffer.
-        let (nosHeader, nos) = try BenchCorpus.newOrderSingle.withUnsafeBytes { raw in
-            let view = NewOrderSingleView(unchecked: try index.index(raw))
-            return (try view.header.copy(), try view.copy())
+        // Encoding as a session does: owned messages equal to the corpus, the session's
+        // precomputed 49/56 prefix, MsgSeqNum and SendingTime, into one reused buffer.
+        let (nos, er) = try BenchCorpus.newOrderSingle.withUnsafeBytes { nosRaw in
+            try BenchCorpus.executionReport.withUnsafeBytes { erRaw in
+                let nos = try NewOrderSingleView(unchecked: try index.index(nosRaw)).copy()
+                let er = try ExecutionReportView(unchecked: try index.index(erRaw)).copy()
+                return (nos, er)
+            }
         }
-        let (erHeader, er) = try BenchCorpus.executionReport.withUnsafeBytes { raw in
-            let view = ExecutionReportView(unchecked: try index.index(raw))
-            return (try view.header.copy(), try view.copy())
-        }
+        let sendingTime = FixTimestamp(secondsSinceEpoch: 1_795_617_000, nanoseconds: 123_000_000)
+        let client = FixSessionHeader(senderCompID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", targetCompID: "KalshiNR")
+        let gateway = FixSessionHeader(senderCompID: "KalshiNR", targetCompID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
         var out = [UInt8](repeating: 0, count: 4096)
         try out.withUnsafeMutableBytes { buffer in
             var writer = FixWriter(buffer: buffer)
-            let nosBytes = try nos.encodeFrame(into: &writer, header: nosHeader)
+            let nosBytes = try client.encodeFrame(nos, into: &writer, msgSeqNum: 1235, sendingTime: sendingTime)
             guard Array(nosBytes) == BenchCorpus.newOrderSingle else { throw BenchError.corpusDidNotFrame("encode NOS differs") }
             results.append(contentsOf: [try Measure.run(name: "encode.new_order_single", bytes: nosBytes.count, targetNs: 80) { n in
                 let message = opaque(nos)
                 var acc = 0
-                for _ in 0..<n { acc &+= try message.encodeFrame(into: &writer, header: nosHeader).count }
+                for _ in 0..<n { acc &+= try client.encodeFrame(message, into: &writer, msgSeqNum: 1235, sendingTime: sendingTime).count }
                 return acc
             }].compactMap { $0 })
-            let erBytes = try er.encodeFrame(into: &writer, header: erHeader)
+            let erBytes = try gateway.encodeFrame(er, into: &writer, msgSeqNum: 123456, sendingTime: sendingTime)
+            guard Array(erBytes) == BenchCorpus.executionReport else { throw BenchError.corpusDidNotFrame("encode ER differs") }
             results.append(contentsOf: [try Measure.run(name: "encode.execution_report", bytes: erBytes.count) { n in
                 let message = opaque(er)
                 var acc = 0
-                for _ in 0..<n { acc &+= try message.encodeFrame(into: &writer, header: erHeader).count }
+                for _ in 0..<n { acc &+= try gateway.encodeFrame(message, into: &writer, msgSeqNum: 123456, sendingTime: sendingTime).count }
                 return acc
             }].compactMap { $0 })
         }

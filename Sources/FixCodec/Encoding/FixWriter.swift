@@ -195,6 +195,69 @@ public struct FixWriter {
         if let p = bytes.baseAddress { _writeBytes(p, bytes.count) }
     }
 
+    // MARK: Fields with precomputed tags (what generated encoders call)
+
+    /// Writes a string value after a precomputed `tag=`.
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: String) {
+        _writePrefix(prefix)
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            _writeChecked(Int(prefix.tag), UnsafeRawBufferPointer(utf8))
+        }
+        if done == nil {
+            for b in value.utf8 {
+                if b == 0x01 { _fail(.valueContainsDelimiter(tag: Int(prefix.tag))) }
+                _writeByte(b)
+            }
+        }
+        _writeByte(0x01)
+    }
+
+    /// Writes a literal value after a precomputed `tag=` (generated enum cases).
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: StaticString) {
+        _writePrefix(prefix)
+        _writeBytes(UnsafeRawPointer(value.utf8Start), value.utf8CodeUnitCount)
+        _writeByte(0x01)
+    }
+
+    /// Writes an integer after a precomputed `tag=`.
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: Int) {
+        _writePrefix(prefix)
+        _writeInt(value)
+        _writeByte(0x01)
+    }
+
+    /// Writes a decimal after a precomputed `tag=`.
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: FixDecimal) {
+        _writePrefix(prefix)
+        guard _reserve(FixDecimal.maxEncodedLength) else { return }
+        _position &+= value.write(to: _base + _position)
+        _writeByte(0x01)
+    }
+
+    /// Writes `Y`/`N` after a precomputed `tag=`.
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: Bool) {
+        _writePrefix(prefix)
+        _writeByte(value ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
+        _writeByte(0x01)
+    }
+
+    /// Writes a timestamp after a precomputed `tag=`.
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: FixTimestamp) {
+        write(Int(prefix.tag), value)
+    }
+
+    /// Writes a date after a precomputed `tag=`.
+    @inlinable
+    public mutating func write(_ prefix: FixTagPrefix, _ value: FixLocalMktDate) {
+        write(Int(prefix.tag), value)
+    }
+
     // MARK: Finishing
 
     /// Fills in BeginString, BodyLength and CheckSum.
@@ -211,8 +274,10 @@ public struct FixWriter {
         let digits = FixField.decimalDigitCount(bodyLength)
         guard digits <= 7 else { throw .bufferTooSmall(capacity: _capacity) }
         let start = Self.headerReserve - (13 + digits + 1)
-        var p = start
-        for b in "8=FIXT.1.1\u{1}9=".utf8 { _base.storeBytes(of: b, toByteOffset: p, as: UInt8.self); p += 1 }
+        // "8=FIXT.1" and ".1|9=" as two little-endian word stores.
+        _base.storeBytes(of: 0x312E_5458_4946_3D38 as UInt64, toByteOffset: start, as: UInt64.self)
+        _base.storeBytes(of: 0x3D39_0131_2E as UInt64, toByteOffset: start + 8, as: UInt64.self)
+        let p = start + 13
         var v = bodyLength
         var d = p + digits - 1
         while d >= p { _base.storeBytes(of: UInt8(ascii: "0") &+ UInt8(v % 10), toByteOffset: d, as: UInt8.self); v /= 10; d -= 1 }
@@ -287,6 +352,14 @@ public struct FixWriter {
         }
         if found != 0 { _fail(.valueContainsDelimiter(tag: tag)); return }
         _position &+= n
+    }
+
+    /// Writes a precomputed `tag=` (one 8-byte store).
+    @inlinable @inline(__always)
+    mutating func _writePrefix(_ prefix: FixTagPrefix) {
+        guard _reserve(8) else { return }
+        _base.storeBytes(of: prefix.packed, toByteOffset: _position, as: UInt64.self)
+        _position &+= Int(prefix.count)
     }
 
     /// `tag=` with the digits written directly for the usual 1…5-digit tags.

@@ -171,7 +171,7 @@ public struct FixSwiftRenderer {
             w.line()
             w.doc("Writes `tag=<value>|`; known values are written from static literals.")
             w.line("@inlinable")
-            w.block("public func write(to w: inout FixWriter, tag: Int)") { w in
+            w.block("public func write(to w: inout FixWriter, tag: FixTagPrefix)") { w in
                 w.block("switch self") { w in
                     for (v, c) in zip(f.values, cases) { w.line("case .\(c): w.write(tag, \(SwiftNames.literal(v.wire)) as StaticString)") }
                     w.line("case .unknown(let value): w.write(tag, value)")

@@ -81,8 +81,17 @@ struct FieldKind: Equatable {
         switch base {
         case .data:
             return "\(v).withUnsafeBytes { w.writeData(lengthTag: \(lengthTag ?? 0), dataTag: \(tag), $0) }"
-        case .enumerated: return "\(v).write(to: &w, tag: \(tag))"
-        default: return "w.write(\(tag), \(v))"
+        case .enumerated: return "\(v).write(to: &w, tag: \(FieldKind.prefixLiteral(tag)))"
+        default: return "w.write(\(FieldKind.prefixLiteral(tag)), \(v))"
         }
+    }
+
+    /// A `FixTagPrefix` literal for `tag`: `<digits>=` packed little-endian.
+    static func prefixLiteral(_ tag: Int) -> String {
+        let bytes = Array("\(tag)=".utf8)
+        precondition(bytes.count <= 8, "tag \(tag) too long for a FixTagPrefix")
+        var packed: UInt64 = 0
+        for (i, b) in bytes.enumerated() { packed |= UInt64(b) << (8 * UInt64(i)) }
+        return "FixTagPrefix(tag: \(tag), packed: 0x\(String(packed, radix: 16, uppercase: true)), count: \(bytes.count))"
     }
 }
