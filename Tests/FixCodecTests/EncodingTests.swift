@@ -23,9 +23,11 @@ struct EncodingTests {
         try buffer.withUnsafeMutableBytes { raw in
             var w = FixWriter(buffer: raw)
             let client = FixSessionHeader(senderCompID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", targetCompID: "KalshiNR")
-            #expect(Array(try client.encodeFrame(nos, into: &w, msgSeqNum: 1235, sendingTime: time)) == BenchCorpus.newOrderSingle)
+            let encodedOrder = Array(try client.encodeFrame(nos, into: &w, msgSeqNum: 1235, sendingTime: time))
+            #expect(encodedOrder == BenchCorpus.newOrderSingle)
             let gateway = FixSessionHeader(senderCompID: "KalshiNR", targetCompID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
-            #expect(Array(try gateway.encodeFrame(er, into: &w, msgSeqNum: 123456, sendingTime: time)) == BenchCorpus.executionReport)
+            let encodedReport = Array(try gateway.encodeFrame(er, into: &w, msgSeqNum: 123456, sendingTime: time))
+            #expect(encodedReport == BenchCorpus.executionReport)
         }
     }
 
