@@ -77,6 +77,12 @@ public struct FixFieldIndex: ~Copyable {
         let n = frame.count
         guard n > 0, let base = frame.baseAddress else { return 0 }
         let stamp = _generation << 16
+        // Loop invariants in locals: stores through the pointers below could alias `self` as
+        // far as the compiler knows, and it would reload these after every field.
+        let storage = _storage
+        let slots = _slots
+        let capacity = self.capacity
+        let hasExtraDataFields = _hasExtraDataFields
         var pos = 0
         var count = 0
         var pendingDataLength = -1  // length announced by the previous field, if it was a length tag
@@ -111,17 +117,17 @@ public struct FixFieldIndex: ~Copyable {
                 pos = soh
             }
             guard count < capacity else { throw .tooManyFields(capacity: capacity) }
-            _storage[count] = FixField(tag: tag, valueOffset: UInt32(truncatingIfNeeded: valueStart),
-                                       valueLength: UInt32(truncatingIfNeeded: pos &- valueStart))
+            storage[count] = FixField(tag: tag, valueOffset: UInt32(truncatingIfNeeded: valueStart),
+                                      valueLength: UInt32(truncatingIfNeeded: pos &- valueStart))
             let slot = Int(tag & Self.slotMask)
-            if _slots[slot] & 0xFFFF_0000 != stamp {  // first field in this slot wins
-                _slots[slot] = stamp | UInt32(truncatingIfNeeded: count &+ 1)
+            if slots[slot] & 0xFFFF_0000 != stamp {  // first field in this slot wins
+                slots[slot] = stamp | UInt32(truncatingIfNeeded: count &+ 1)
             }
             count &+= 1
             pos &+= 1  // SOH
 
             pendingDataLength = -1
-            if tag == 95 || tag == 93 || (_hasExtraDataFields && _isExtraLengthTag(tag)) {
+            if tag == 95 || tag == 93 || (hasExtraDataFields && _isExtraLengthTag(tag)) {
                 pendingDataTag = tag == 95 ? 96 : tag == 93 ? 89 : _extraDataTag(tag)
                 let value = FixValue(UnsafeRawBufferPointer(start: base + valueStart, count: pos &- 1 &- valueStart))
                 guard let length = try? value.int(), length >= 0 else {
