@@ -76,16 +76,7 @@ public struct FixWriter {
     @inlinable
     public mutating func write(_ tag: Int, _ value: String) {
         _writeTag(tag)
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-            _writeChecked(tag, UnsafeRawBufferPointer(utf8))
-        }
-        if done == nil {
-            for b in value.utf8 {
-                if b == 0x01 { _fail(.valueContainsDelimiter(tag: tag)) }
-                _writeByte(b)
-            }
-        }
-        _writeByte(0x01)
+        _writeValue(tag, value)
     }
 
     /// Writes `tag=value|` for bytes taken from a decoded message (no copy in between).
@@ -100,8 +91,7 @@ public struct FixWriter {
     @inlinable
     public mutating func write(_ tag: Int, _ value: Int) {
         _writeTag(tag)
-        _writeInt(value)
-        _writeByte(0x01)
+        _writeValue(value)
     }
 
     /// Writes a decimal (`PRICE`, `QTY`, `AMT`) exactly, keeping its scale
@@ -109,9 +99,7 @@ public struct FixWriter {
     @inlinable
     public mutating func write(_ tag: Int, _ value: FixDecimal, minimumScale: UInt8 = 0) {
         _writeTag(tag)
-        guard _reserve(FixDecimal.maxEncodedLength + Int(minimumScale)) else { return }
-        _position &+= value.write(to: _base + _position, minimumScale: minimumScale)
-        _writeByte(0x01)
+        _writeValue(value, minimumScale: minimumScale)
     }
 
     /// Writes `tag=value|` for a value known at compile time (generated enum cases use this).
@@ -119,16 +107,14 @@ public struct FixWriter {
     @inlinable
     public mutating func write(_ tag: Int, _ value: StaticString) {
         _writeTag(tag)
-        _writeBytes(UnsafeRawPointer(value.utf8Start), value.utf8CodeUnitCount)
-        _writeByte(0x01)
+        _writeValue(value)
     }
 
     /// Writes a `Boolean` as `Y` or `N`.
     @inlinable
     public mutating func write(_ tag: Int, _ value: Bool) {
         _writeTag(tag)
-        _writeByte(value ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
-        _writeByte(0x01)
+        _writeValue(value)
     }
 
     /// Writes a single-byte `char` value.
@@ -201,49 +187,35 @@ public struct FixWriter {
     @inlinable
     public mutating func write(_ prefix: FixTagPrefix, _ value: String) {
         _writePrefix(prefix)
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-            _writeChecked(Int(prefix.tag), UnsafeRawBufferPointer(utf8))
-        }
-        if done == nil {
-            for b in value.utf8 {
-                if b == 0x01 { _fail(.valueContainsDelimiter(tag: Int(prefix.tag))) }
-                _writeByte(b)
-            }
-        }
-        _writeByte(0x01)
+        _writeValue(Int(prefix.tag), value)
     }
 
     /// Writes a literal value after a precomputed `tag=` (generated enum cases).
     @inlinable
     public mutating func write(_ prefix: FixTagPrefix, _ value: StaticString) {
         _writePrefix(prefix)
-        _writeBytes(UnsafeRawPointer(value.utf8Start), value.utf8CodeUnitCount)
-        _writeByte(0x01)
+        _writeValue(value)
     }
 
     /// Writes an integer after a precomputed `tag=`.
     @inlinable
     public mutating func write(_ prefix: FixTagPrefix, _ value: Int) {
         _writePrefix(prefix)
-        _writeInt(value)
-        _writeByte(0x01)
+        _writeValue(value)
     }
 
     /// Writes a decimal after a precomputed `tag=`.
     @inlinable
     public mutating func write(_ prefix: FixTagPrefix, _ value: FixDecimal) {
         _writePrefix(prefix)
-        guard _reserve(FixDecimal.maxEncodedLength) else { return }
-        _position &+= value.write(to: _base + _position)
-        _writeByte(0x01)
+        _writeValue(value, minimumScale: 0)
     }
 
     /// Writes `Y`/`N` after a precomputed `tag=`.
     @inlinable
     public mutating func write(_ prefix: FixTagPrefix, _ value: Bool) {
         _writePrefix(prefix)
-        _writeByte(value ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
-        _writeByte(0x01)
+        _writeValue(value)
     }
 
     /// Writes a timestamp after a precomputed `tag=`.
@@ -256,6 +228,47 @@ public struct FixWriter {
     @inlinable
     public mutating func write(_ prefix: FixTagPrefix, _ value: FixLocalMktDate) {
         write(Int(prefix.tag), value)
+    }
+
+    // MARK: Values (after the tag, through the closing SOH)
+
+    @inlinable
+    mutating func _writeValue(_ tag: Int, _ value: String) {
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            _writeChecked(tag, UnsafeRawBufferPointer(utf8))
+        }
+        if done == nil {
+            for b in value.utf8 {
+                if b == 0x01 { _fail(.valueContainsDelimiter(tag: tag)) }
+                _writeByte(b)
+            }
+        }
+        _writeByte(0x01)
+    }
+
+    @inlinable
+    mutating func _writeValue(_ value: StaticString) {
+        _writeBytes(UnsafeRawPointer(value.utf8Start), value.utf8CodeUnitCount)
+        _writeByte(0x01)
+    }
+
+    @inlinable
+    mutating func _writeValue(_ value: Int) {
+        _writeInt(value)
+        _writeByte(0x01)
+    }
+
+    @inlinable
+    mutating func _writeValue(_ value: FixDecimal, minimumScale: UInt8) {
+        guard _reserve(FixDecimal.maxEncodedLength + Int(minimumScale)) else { return }
+        _position &+= value.write(to: _base + _position, minimumScale: minimumScale)
+        _writeByte(0x01)
+    }
+
+    @inlinable
+    mutating func _writeValue(_ value: Bool) {
+        _writeByte(value ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
+        _writeByte(0x01)
     }
 
     // MARK: Finishing

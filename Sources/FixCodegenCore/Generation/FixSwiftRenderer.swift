@@ -121,6 +121,13 @@ public struct FixSwiftRenderer {
         guard case .enumerated(_, let intRaw) = kind(f).base else { return }
         let raw = intRaw ? "Int" : "String"
         let cases = caseNames(f)
+        /// `switch self` with one line per dictionary value and one for `.unknown(let value)`.
+        func switchOverCases(_ w: inout SwiftWriter, unknown: String, _ body: (FixDictionary.EnumValue) -> String) {
+            w.block("switch self") { w in
+                for (v, c) in zip(f.values, cases) { w.line("case .\(c): " + body(v)) }
+                w.line("case .unknown(let value): " + unknown)
+            }
+        }
         w.doc("Values of \(f.name) (\(f.number)), \(f.type).",
               "",
               "Decoding never fails on a value the dictionary does not list: it becomes `.unknown`,",
@@ -145,12 +152,7 @@ public struct FixSwiftRenderer {
             w.line()
             w.doc("The wire value.")
             w.block("public var rawValue: \(raw)") { w in
-                w.block("switch self") { w in
-                    for (v, c) in zip(f.values, cases) {
-                        w.line("case .\(c): return \(intRaw ? v.wire : SwiftNames.literal(v.wire))")
-                    }
-                    w.line("case .unknown(let value): return value")
-                }
+                switchOverCases(&w, unknown: "return value") { v in "return \(intRaw ? v.wire : SwiftNames.literal(v.wire))" }
             }
             w.line()
             // Without these, `==` and hashing would resolve to RawRepresentable's defaults,
@@ -172,10 +174,7 @@ public struct FixSwiftRenderer {
             w.doc("Writes `tag=<value>|`; known values are written from static literals.")
             w.line("@inlinable")
             w.block("public func write(to w: inout FixWriter, tag: FixTagPrefix)") { w in
-                w.block("switch self") { w in
-                    for (v, c) in zip(f.values, cases) { w.line("case .\(c): w.write(tag, \(SwiftNames.literal(v.wire)) as StaticString)") }
-                    w.line("case .unknown(let value): w.write(tag, value)")
-                }
+                switchOverCases(&w, unknown: "w.write(tag, value)") { v in "w.write(tag, \(SwiftNames.literal(v.wire)) as StaticString)" }
             }
             w.line()
             w.doc("False for `.unknown`.")
@@ -186,10 +185,7 @@ public struct FixSwiftRenderer {
             w.line()
             w.doc("The dictionary's description (e.g. `PARTIALLY_FILLED`), or the raw value when unknown.")
             w.block("public var description: String") { w in
-                w.block("switch self") { w in
-                    for (v, c) in zip(f.values, cases) { w.line("case .\(c): return \(SwiftNames.literal(v.description))") }
-                    w.line("case .unknown(let value): return \"\\(value)\"")
-                }
+                switchOverCases(&w, unknown: "return \"\\(value)\"") { v in "return \(SwiftNames.literal(v.description))" }
             }
             w.line()
             w.doc("Every value the dictionary lists, in dictionary order.")
