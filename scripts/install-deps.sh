@@ -2,7 +2,7 @@
 # Installs the Debian packages kalshi-fix needs, if missing. Usage: scripts/install-deps.sh [extra packages]
 # Runs `apt-get update` at most once per call, and only when something is missing.
 set -euo pipefail
-packages=(liburing-dev libssl-dev "$@")
+packages=(liburing-dev libssl-dev openssl "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
