@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "FixCodec", targets: ["FixCodec"]),
+        .library(name: "FixTransport", targets: ["FixTransport"]),
         .library(name: "FixSession", targets: ["FixSession"]),
         .library(name: "FixEngine", targets: ["FixEngine"]),
         .library(name: "RestFallback", targets: ["RestFallback"]),
@@ -65,8 +66,13 @@ let package = Package(
             plugins: ["FixCodegenPlugin"]
         ),
         .target(
+            name: "FixTransport",
+            dependencies: ["CLibUring", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FixSession",
-            dependencies: ["FixCodec", "CLibUring", "COpenSSL"],
+            dependencies: ["FixCodec", "FixTransport", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -108,8 +114,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FixTransportTests",
+            dependencies: ["FixTransport", "CLibUring", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FixSessionTests",
-            dependencies: ["FixSession", "CLibUring", "COpenSSL"],
+            dependencies: ["FixSession", "FixTransport", "CLibUring", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
     ]

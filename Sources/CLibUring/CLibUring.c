@@ -14,3 +14,10 @@ int CLibUring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_
     ts.tv_nsec = timeout_ns % 1000000000LL;
     return io_uring_wait_cqe_timeout(ring, cqe_ptr, &ts);
 }
+
+int CLibUring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, long long timeout_ns) {
+    struct __kernel_timespec ts;
+    ts.tv_sec = timeout_ns / 1000000000LL;
+    ts.tv_nsec = timeout_ns % 1000000000LL;
+    return io_uring_submit_and_wait_timeout(ring, cqe_ptr, 1, &ts, NULL);
+}

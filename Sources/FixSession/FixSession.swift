@@ -1,7 +1,6 @@
 /// FixSession: the Kalshi FIX session layer (logon signing, sequence numbers, heartbeats,
-/// resend, store) over io_uring/OpenSSL transports.
+/// resend, store) over FixTransport.
 ///
-/// Status: this module currently holds only the platform probes the transport will build on;
-/// the session layer itself is issue "FixSession" (see docs/STATUS.md).
-import CLibUring
-import COpenSSL
+/// Status: the logon signer and verifier are here; the session state machine, store and
+/// session types are issue "FixSession" (see docs/STATUS.md).
+import FixTransport

@@ -11,6 +11,9 @@
 #include <features.h>
 #include <liburing.h>
 #include <sys/eventfd.h>
+// The epoll fallback's header: Swift's Glibc module does not export it, and the transport
+// keeps all Linux I/O declarations behind this one shim.
+#include <sys/epoll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -20,8 +23,13 @@
 /// Why: IO_URING_VERSION_MAJOR/MINOR are macros Swift cannot see on every liburing release.
 int CLibUring_version(void);
 
-/// `io_uring_wait_cqe_timeout` with a relative timeout in nanoseconds.
-/// Why: the C API takes a `struct __kernel_timespec *`, whose typedef does not import cleanly.
+/// `io_uring_wait_cqe_timeout` with a relative timeout in nanoseconds. Does not submit queued
+/// entries on kernels with IORING_FEAT_EXT_ARG.
+/// Why a shim: the C API takes a `struct __kernel_timespec *`, which does not import cleanly.
 int CLibUring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, long long timeout_ns);
+
+/// Submits queued entries and waits up to `timeout_ns` for one completion
+/// (`io_uring_submit_and_wait_timeout`). Returns the number submitted, or -ETIME / -errno.
+int CLibUring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, long long timeout_ns);
 
 #endif

@@ -1,6 +1,6 @@
 import CLibUring
 import COpenSSL
-import FixSession
+import FixTransport
 import Testing
 
 /// The C shims link and the platform pieces the transports build on work here, for real:

@@ -1,0 +1,44 @@
+/// Why a connection could not be made or was lost, in terms a user can act on.
+public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The host name did not resolve; `reason` is the resolver's.
+    case dnsFailure(host: String, reason: String)
+    /// Nothing listens at the address (ECONNREFUSED).
+    case connectionRefused(host: String, port: Int)
+    /// No route to the host or network (EHOSTUNREACH / ENETUNREACH).
+    case unreachable(host: String, port: Int, errno: Errno)
+    /// The TCP connect did not complete in time.
+    case connectTimeout(host: String, port: Int, seconds: Double)
+    /// Any other connect failure.
+    case connectFailed(host: String, port: Int, errno: Errno)
+    /// The peer closed the connection (orderly shutdown, EOF).
+    case peerClosed
+    /// The peer reset the connection (ECONNRESET / EPIPE).
+    case connectionReset
+    /// A receive failed.
+    case readFailed(Errno)
+    /// A send failed.
+    case writeFailed(Errno)
+    /// More outbound data was queued than the connection's send buffer holds.
+    case sendBufferFull(capacity: Int)
+    /// Plaintext was requested to a host that is not loopback; Kalshi requires TLS.
+    case plaintextNotAllowed(host: String)
+    /// The reactor could not start (ring, epoll or eventfd setup).
+    case reactorSetupFailed(reason: String)
+
+    public var description: String {
+        switch self {
+        case .dnsFailure(let h, let r): return "cannot resolve \(h): \(r)"
+        case .connectionRefused(let h, let p): return "connection refused by \(h):\(p) (nothing listening?)"
+        case .unreachable(let h, let p, let e): return "\(h):\(p) is unreachable: \(e)"
+        case .connectTimeout(let h, let p, let s): return "connect to \(h):\(p) timed out after \(s) s"
+        case .connectFailed(let h, let p, let e): return "connect to \(h):\(p) failed: \(e)"
+        case .peerClosed: return "the peer closed the connection"
+        case .connectionReset: return "the peer reset the connection"
+        case .readFailed(let e): return "receive failed: \(e)"
+        case .writeFailed(let e): return "send failed: \(e)"
+        case .sendBufferFull(let c): return "send buffer full (\(c) bytes queued); the peer is not reading"
+        case .plaintextNotAllowed(let h): return "plaintext to \(h) refused: only loopback may skip TLS"
+        case .reactorSetupFailed(let r): return "I/O reactor setup failed: \(r)"
+        }
+    }
+}
