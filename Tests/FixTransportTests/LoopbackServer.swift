@@ -106,8 +106,8 @@ final class RecordingDelegate: ConnectionDelegateBox, @unchecked Sendable {
 
     override func connectionDidOpen(_ connection: Connection) {
         lock.withLock { _opened = true }
-        openedSignal.signal()
         onOpen?(connection)
+        openedSignal.signal()  // after onOpen, so a waiter sees what it did
     }
 
     override func connection(_ connection: Connection, didReceive bytes: UnsafeRawBufferPointer) -> Int {

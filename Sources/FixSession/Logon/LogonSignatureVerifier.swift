@@ -1,4 +1,5 @@
 import COpenSSL
+import FixTransport
 
 /// Verifies Kalshi logon signatures with a registered public key (what a gateway, and our
 /// simulator, does with RawData (96)).

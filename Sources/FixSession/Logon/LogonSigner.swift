@@ -1,4 +1,5 @@
 import COpenSSL
+import FixTransport
 #if canImport(Glibc)
 import Glibc
 #endif

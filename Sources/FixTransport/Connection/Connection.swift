@@ -39,9 +39,19 @@ public final class Connection {
     private var connectTimer: Reactor.TimerID?
     private var didNotifyClose = false
 
+    private let security: ConnectionSecurity
+    /// TLS state when the connection encrypts; ciphertext then lands in `cipherBuffer` and the
+    /// plaintext in `receiveBuffer`.
+    private var tls: TLSSession?
+    private var cipherBuffer: UnsafeMutableRawBufferPointer?
+
+    /// The negotiated TLS version (e.g. `TLSv1.3`), or nil for plaintext.
+    public var tlsVersion: String? { tls?.protocolVersion }
+
     init(reactor: Reactor, slot: Int, generation: UInt16, host: String, port: Int, address: SocketAddress,
-         delegate: any ConnectionDelegate, receiveBufferSize: Int, sendBufferSize: Int) {
+         security: ConnectionSecurity, delegate: any ConnectionDelegate, receiveBufferSize: Int, sendBufferSize: Int) {
         self.reactor = reactor
+        self.security = security
         self.slot = slot
         self.generation = generation
         self.host = host
@@ -58,6 +68,7 @@ public final class Connection {
         address.deallocate()
         receiveBuffer.deallocate()
         sendBuffer.deallocate()
+        cipherBuffer?.deallocate()
     }
 
     /// Bytes queued and not yet taken by the socket.
@@ -70,6 +81,16 @@ public final class Connection {
     ///   or ``TransportError/writeFailed(_:)`` with `ENOTCONN` when it is not open.
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
         guard state == .open else { throw .writeFailed(Errno(ENOTCONN)) }
+        if let tls {
+            do throws(TransportError) { try tls.write(bytes) } catch { fail(error); throw error }
+            if tls.pendingCiphertext > sendBuffer.count {
+                let error = TransportError.sendBufferFull(capacity: sendBuffer.count)
+                fail(error)
+                throw error
+            }
+            pumpCiphertext()
+            return
+        }
         if sendEnd + bytes.count > sendBuffer.count {
             if !sendInFlight && sendStart > 0 { compactSendBuffer() }
             guard sendEnd + bytes.count <= sendBuffer.count else {
@@ -91,6 +112,10 @@ public final class Connection {
         case .connecting: finish(nil)
         case .open:
             state = .closing
+            if let tls {
+                tls.shutdown()  // queue close_notify
+                pumpCiphertext()
+            }
             if sendStart == sendEnd && !sendInFlight { finish(nil) }
         case .closing, .closed: break
         }
@@ -99,6 +124,10 @@ public final class Connection {
     // MARK: Lifecycle (reactor)
 
     func start(timeout: Duration) throws(TransportError) {
+        if case .tls(let configuration) = security {
+            tls = try TLSSession(configuration: configuration, host: host)
+            cipherBuffer = .allocate(byteCount: 64 * 1024, alignment: 64)
+        }
         let family = address.pointee.family
         fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .connectFailed(host: host, port: port, errno: Errno.current) }
@@ -124,7 +153,8 @@ public final class Connection {
     func connectCompleted(_ result: Int32) {
         connectPending = false
         guard state == .connecting else { releaseIfIdle(); return }
-        if let timer = connectTimer { reactor.cancelTimer(timer); connectTimer = nil }
+        // TLS keeps the timer until the handshake completes: the timeout covers connect + handshake.
+        if tls == nil, let timer = connectTimer { reactor.cancelTimer(timer); connectTimer = nil }
         guard result == 0 else {
             let e = Errno(-result)
             switch -result {
@@ -135,18 +165,89 @@ public final class Connection {
             }
             return
         }
-        state = .open
         postReceive()
+        if tls != nil {
+            advanceHandshake()  // the ClientHello; the connect timer keeps running until it completes
+        } else {
+            state = .open
+            delegate?.connectionDidOpen(self)
+        }
+    }
+
+    private func advanceHandshake() {
+        guard let tls, state == .connecting else { return }
+        let progress: TLSSession.HandshakeProgress
+        do throws(TransportError) { progress = try tls.continueHandshake() } catch {
+            pumpCiphertext()  // send the alert, best effort
+            fail(error)
+            return
+        }
+        pumpCiphertext()
+        guard progress == .complete else { return }
+        if let timer = connectTimer { reactor.cancelTimer(timer); connectTimer = nil }
+        state = .open
         delegate?.connectionDidOpen(self)
+        decryptAndDeliver()  // application data that came with the last handshake flight
+    }
+
+    /// Decrypts what OpenSSL can and offers it to the delegate.
+    private func decryptAndDeliver() {
+        guard let tls, state == .open || state == .closing else { return }
+        while true {
+            if receiveEnd == receiveBuffer.count {
+                guard receiveStart > 0 else { fail(.readFailed(Errno(ENOBUFS))); return }
+                compactReceiveBuffer()
+            }
+            let result: TLSSession.ReadResult
+            do throws(TransportError) {
+                result = try tls.read(into: receiveBuffer.baseAddress! + receiveEnd, count: receiveBuffer.count - receiveEnd)
+            } catch {
+                fail(error)
+                return
+            }
+            switch result {
+            case .bytes(let n):
+                receiveEnd += n
+                continue
+            case .wantRead:
+                break
+            case .closed:
+                deliver()
+                fail(.peerClosed)
+                return
+            }
+            break
+        }
+        deliver()
+        pumpCiphertext()  // reading may have produced records to send (key updates)
+    }
+
+    /// Moves ciphertext OpenSSL produced into the send buffer and sends it.
+    private func pumpCiphertext() {
+        guard let tls else { return }
+        while tls.pendingCiphertext > 0 {
+            if sendEnd == sendBuffer.count {
+                if !sendInFlight && sendStart > 0 { compactSendBuffer() } else { break }
+            }
+            let n = tls.takeCiphertext(into: sendBuffer.baseAddress! + sendEnd, count: sendBuffer.count - sendEnd)
+            if n == 0 { break }
+            sendEnd += n
+        }
+        flush()
     }
 
     func receiveCompleted(_ result: Int32) {
         receivePending = false
-        guard state == .open || state == .closing else { releaseIfIdle(); return }
+        guard state == .open || state == .closing || (tls != nil && state == .connecting) else { releaseIfIdle(); return }
         if result > 0 {
-            receiveEnd += Int(result)
-            deliver()
-            if state == .open || state == .closing { postReceive() }
+            if let tls, let cipher = cipherBuffer {
+                tls.receiveCiphertext(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(cipher)[0..<Int(result)]))
+                if state == .connecting { advanceHandshake() } else { decryptAndDeliver() }
+            } else {
+                receiveEnd += Int(result)
+                deliver()
+            }
+            if state != .closed { postReceive() }
         } else if result == 0 {
             fail(.peerClosed)
         } else {
@@ -160,11 +261,13 @@ public final class Connection {
 
     func sendCompleted(_ result: Int32) {
         sendInFlight = false
-        guard state == .open || state == .closing else { releaseIfIdle(); return }
+        // A TLS connection sends handshake records while still `.connecting`.
+        guard state == .open || state == .closing || (tls != nil && state == .connecting) else { releaseIfIdle(); return }
         if result >= 0 {
             sendStart += Int(result)
             if sendStart == sendEnd { sendStart = 0; sendEnd = 0 }
-            if state == .closing && sendStart == sendEnd {
+            pumpCiphertext()  // ciphertext that did not fit before
+            if state == .closing && sendStart == sendEnd && (tls?.pendingCiphertext ?? 0) == 0 {
                 finish(nil)
             } else {
                 flush()
@@ -192,20 +295,25 @@ public final class Connection {
     }
 
     private func postReceive() {
-        guard !receivePending else { return }
-        if receiveEnd == receiveBuffer.count {
-            guard receiveStart > 0 else {
-                fail(.readFailed(Errno(ENOBUFS)))  // one message larger than the receive buffer
-                return
+        guard !receivePending, fd >= 0 else { return }
+        let target: UnsafeMutableRawPointer
+        let room: Int
+        if let cipher = cipherBuffer {
+            // TLS: ciphertext is handed to OpenSSL as soon as it arrives, so the whole buffer is free.
+            target = cipher.baseAddress!
+            room = cipher.count
+        } else {
+            if receiveEnd == receiveBuffer.count {
+                guard receiveStart > 0 else {
+                    fail(.readFailed(Errno(ENOBUFS)))  // one message larger than the receive buffer
+                    return
+                }
+                compactReceiveBuffer()
             }
-            let unread = receiveEnd - receiveStart
-            receiveBuffer.baseAddress!.copyMemory(from: receiveBuffer.baseAddress! + receiveStart, byteCount: unread)
-            receiveStart = 0
-            receiveEnd = unread
+            target = receiveBuffer.baseAddress! + receiveEnd
+            room = receiveBuffer.count - receiveEnd
         }
         receivePending = true
-        let target = receiveBuffer.baseAddress! + receiveEnd
-        let room = receiveBuffer.count - receiveEnd
         let token = reactor.token(self, .receive)
         switch reactor.backend {
         case .uring(let b): b.recv(fd: fd, into: target, count: room, token: token)
@@ -224,6 +332,13 @@ public final class Connection {
         }
     }
 
+    private func compactReceiveBuffer() {
+        let unread = receiveEnd - receiveStart
+        receiveBuffer.baseAddress!.copyMemory(from: receiveBuffer.baseAddress! + receiveStart, byteCount: unread)
+        receiveStart = 0
+        receiveEnd = unread
+    }
+
     private func compactSendBuffer() {
         let queued = sendEnd - sendStart
         sendBuffer.baseAddress!.copyMemory(from: sendBuffer.baseAddress! + sendStart, byteCount: queued)
@@ -233,6 +348,11 @@ public final class Connection {
 
     private func fail(_ error: TransportError) {
         guard state != .closed else { return }
+        if tls != nil && state == .connecting && (error == .peerClosed || error == .connectionReset) {
+            // Mid-handshake, "closed" alone would not tell the user that TLS is what failed.
+            finish(.tlsHandshakeFailed(reason: "the peer \(error == .peerClosed ? "closed" : "reset") the connection during the handshake (not a TLS server, or it rejected us without an alert)"))
+            return
+        }
         finish(error)
     }
 

@@ -18,4 +18,6 @@ public protocol ConnectionDelegate: AnyObject {
 public enum ConnectionSecurity: Sendable {
     /// No TLS: allowed only to loopback addresses (the embedded simulator, tests).
     case plaintext
+    /// TLS 1.2+ through OpenSSL memory BIOs.
+    case tls(TLSConfiguration)
 }

@@ -24,6 +24,15 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case plaintextNotAllowed(host: String)
     /// The reactor could not start (ring, epoll or eventfd setup).
     case reactorSetupFailed(reason: String)
+    /// The TLS handshake failed; `reason` is OpenSSL's (e.g. protocol version, alert).
+    case tlsHandshakeFailed(reason: String)
+    /// The peer's certificate did not verify; `reason` names the check
+    /// (e.g. "self-signed certificate", "hostname mismatch", "certificate has expired").
+    case certificateVerifyFailed(reason: String)
+    /// The certificate verified but matches none of the configured pins.
+    case pinMismatch(expected: [String], certificate: String, publicKey: String)
+    /// TLS failed after the handshake; `reason` is OpenSSL's.
+    case tlsFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +48,11 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sendBufferFull(let c): return "send buffer full (\(c) bytes queued); the peer is not reading"
         case .plaintextNotAllowed(let h): return "plaintext to \(h) refused: only loopback may skip TLS"
         case .reactorSetupFailed(let r): return "I/O reactor setup failed: \(r)"
+        case .tlsHandshakeFailed(let r): return "TLS handshake failed: \(r)"
+        case .certificateVerifyFailed(let r): return "server certificate rejected: \(r)"
+        case .pinMismatch(let expected, let c, let k):
+            return "server certificate matches no pin (expected \(expected.joined(separator: " or ")); got certificate sha256 \(c), public-key sha256 \(k))"
+        case .tlsFailed(let r): return "TLS failed: \(r)"
         }
     }
 }

@@ -245,7 +245,7 @@ public final class Reactor: @unchecked Sendable {
             generations.append(0)
         }
         let connection = Connection(reactor: self, slot: slot, generation: generations[slot], host: host, port: port,
-                                    address: resolved, delegate: delegate,
+                                    address: resolved, security: security, delegate: delegate,
                                     receiveBufferSize: receiveBufferSize, sendBufferSize: sendBufferSize)
         connections[slot] = connection
         do throws(TransportError) {

@@ -1,10 +1,11 @@
 import COpenSSL
 
 /// OpenSSL's error queue, read into text users can act on (never key material).
-enum OpenSSLError {
+/// Shared with FixSession's logon signer (`package`).
+package enum OpenSSLError {
     /// Drains the thread's OpenSSL error queue into one line, most recent last; `fallback`
     /// when the queue is empty.
-    static func drain(fallback: String) -> String {
+    package static func drain(fallback: String) -> String {
         var reasons: [String] = []
         while true {
             let code = ERR_get_error()
@@ -17,5 +18,5 @@ enum OpenSSLError {
     }
 
     /// Empties the queue so a later failure reports only its own reasons.
-    static func clear() { ERR_clear_error() }
+    package static func clear() { ERR_clear_error() }
 }
