@@ -85,10 +85,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CMallocCounter"),
+        // The rtt benchmark's C echo peer and blocking C ping-pong client (the floor).
+        .target(
+            name: "CBenchPeer",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("pthread")]
+        ),
         .target(name: "BenchCorpus", swiftSettings: swiftSettings),
         .executableTarget(
             name: "Bench",
-            dependencies: ["FixCodec", "BenchCorpus", "CMallocCounter"],
+            dependencies: ["FixCodec", "FixTransport", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
             swiftSettings: swiftSettings
         ),
 

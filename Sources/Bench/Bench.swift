@@ -22,10 +22,24 @@ struct Bench {
         case "codec":
             let results = try CodecBenchmarks.run()
             Report.print(results, json: json, command: "swift run -c release Bench codec\(json ? " --json" : "")")
+        case "rtt":
+            var roundTrips = 100_000
+            if let i = arguments.firstIndex(of: "--count"), i + 1 < arguments.count, let n = Int(arguments[i + 1]), n > 0 {
+                roundTrips = n
+            }
+            let rows = try RttBenchmarks.run(roundTrips: roundTrips, warmup: min(10_000, roundTrips))
+            Report.printRtt(rows, json: json, command: "swift run -c release Bench rtt\(roundTrips == 100_000 ? "" : " --count \(roundTrips)")\(json ? " --json" : "")",
+                            roundTrips: roundTrips)
         case "-h", "--help", "help":
-            print("usage: Bench codec [--json] [--filter SUBSTRING]\n\ncodec  decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message")
+            print("""
+                usage: Bench codec|rtt [--json] [--filter SUBSTRING] [--count N]
+
+                codec  decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message
+                rtt    64/256-byte ping-pong over loopback against a C echo peer: plain/TLS × io_uring/epoll ×
+                       sleep/busy-poll, beside the blocking C client (the floor); µs percentiles of N round trips (default 100000)
+                """)
         default:
-            print("Bench: unknown benchmark '\(arguments[0])'; available: codec")
+            print("Bench: unknown benchmark '\(arguments[0])'; available: codec, rtt")
             throw BenchError.usage
         }
     }

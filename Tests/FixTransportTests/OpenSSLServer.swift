@@ -31,8 +31,11 @@ final class OpenSSLServer: @unchecked Sendable {
     private let stdinFD: Int32
     private let outputURL: URL
 
-    /// - Parameter version: `-tls1_2` or `-tls1_3`.
-    init(version: String) throws {
+    /// - Parameters:
+    ///   - version: `-tls1_2` or `-tls1_3`.
+    ///   - quiet: false lets s_server act on commands written to it (`K` = send a KeyUpdate
+    ///     asking for ours) at the price of its status lines on stdout.
+    init(version: String, quiet: Bool = true) throws {
         port = try Self.freePort()
         let cert = Self.certificate
         // s_server writes what it receives to stdout, unbuffered; a file is the simplest sink.
@@ -50,7 +53,7 @@ final class OpenSSLServer: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, nullFD, 2)
         posix_spawn_file_actions_addclose(&actions, fds[1])
         let arguments = ["openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert.certificatePath,
-                         "-key", cert.keyPath, version, "-quiet"]
+                         "-key", cert.keyPath, version] + (quiet ? ["-quiet"] : [])
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0

@@ -79,6 +79,23 @@ struct ReactorTests {
         }
     }
 
+    @Test("a name that cannot resolve: dnsFailure with the resolver's reason, nothing opened", arguments: backends)
+    func dnsFailure(backend: ReactorConfiguration.BackendPreference) throws {
+        try withReactor(backend) { reactor in
+            // RFC 6761: .invalid never resolves.
+            let delegate = RecordingDelegate()
+            let error = connect(reactor, port: 8228, host: "fix.kalshi-fix-test.invalid", delegate: delegate)
+            guard case .dnsFailure(let host, let reason) = error else {
+                Issue.record("expected dnsFailure, got \(String(describing: error))")
+                return
+            }
+            #expect(host == "fix.kalshi-fix-test.invalid")
+            #expect(!reason.isEmpty, "the resolver's reason is missing")
+            #expect(error?.description.hasPrefix("cannot resolve fix.kalshi-fix-test.invalid: ") == true)
+            #expect(!delegate.opened)
+        }
+    }
+
     @Test("a listener whose accept queue is full: connect times out", arguments: backends)
     func connectTimeout(backend: ReactorConfiguration.BackendPreference) throws {
         try withReactor(backend) { reactor in

@@ -125,6 +125,35 @@ struct TLSTests {
         }
     }
 
+    @Test("TLS 1.3 KeyUpdate from the server (asking for ours): data keeps flowing both ways", arguments: backends)
+    func keyUpdate(backend: ReactorConfiguration.BackendPreference) throws {
+        try withReactor(backend) { reactor in
+            let server = try OpenSSLServer(version: "-tls1_3", quiet: false)
+            let delegate = RecordingDelegate()
+            let marker = Array("after-key-update\n".utf8)
+            let reply = Array("client-after-key-update\n".utf8)
+            delegate.onReceive = { connection, all in
+                if all.count >= marker.count, Array(all.suffix(marker.count)) == marker {
+                    try? reply.withUnsafeBytes { try connection.send($0) }
+                }
+            }
+            #expect(connect(reactor, port: server.port, tls: Self.trusted(), delegate: delegate) == nil)
+            #expect(delegate.openedSignal.wait(timeout: .now() + 10) == .success)
+            server.send(Array("K\n".utf8))  // s_server: SSL_key_update(SSL_KEY_UPDATE_REQUESTED)
+            usleep(200_000)
+            server.send(marker)
+            let deadline = Date().addingTimeInterval(10)
+            var serverGotReply = false
+            while Date() < deadline && !serverGotReply {
+                serverGotReply = String(decoding: server.received, as: UTF8.self).contains("client-after-key-update")
+                usleep(10_000)
+            }
+            #expect(delegate.received == marker, "client got \(delegate.received.count) bytes after the key update")
+            #expect(serverGotReply, "s_server did not get our data after the key update")
+            #expect(delegate.closeError == nil, "\(String(describing: delegate.closeError))")
+        }
+    }
+
     @Test("a plaintext peer, a peer that hangs up and a silent peer fail the handshake with a reason", arguments: backends)
     func badPeers(backend: ReactorConfiguration.BackendPreference) throws {
         try withReactor(backend) { reactor in
