@@ -1,0 +1,181 @@
+import FixCodec
+import FixTransport
+
+/// What an application hears from a session, inline on the I/O thread.
+public protocol SessionHandler: AnyObject {
+    /// An in-order application message. The view points into the receive buffer and is valid
+    /// only during the call; copy what you keep (`…View(message)?.copy()`).
+    func session(_ session: SessionDriver, received message: FixMessage)
+    /// The session changed state (e.g. `.active` after logon).
+    func session(_ session: SessionDriver, stateChanged state: SessionState)
+    /// An error; fatal ones (``SessionError/isFatal``) are followed by a disconnect and, when a
+    /// reconnect policy is set, a reconnect.
+    func session(_ session: SessionDriver, error: SessionError)
+}
+
+/// One FIX session over one TCP/TLS connection of a ``Reactor``: frames and decodes inbound
+/// bytes, feeds them to its ``SessionCore``, ticks its timers, and reconnects with backoff.
+///
+/// - Important: I/O thread only: create it, call ``start()``, ``send(_:)`` and ``logout(text:)``
+///   from the reactor's thread (use `reactor.execute` from elsewhere).
+public final class SessionDriver: ConnectionDelegate, SessionOutput {
+    public let reactor: Reactor
+    public let host: String
+    public let port: Int
+    public let security: ConnectionSecurity
+    public private(set) var core: SessionCore!
+    public weak var handler: (any SessionHandler)?
+    /// nil: do not reconnect.
+    public let reconnectPolicy: ReconnectPolicy?
+
+    private var connection: Connection?
+    private var decoder: KalshiFixDecoder
+    private var tickTimer: Reactor.TimerID?
+    private var reconnectTimer: Reactor.TimerID?
+    private var reconnectAttempt = 0
+    private var stopped = false
+
+    /// - Parameters:
+    ///   - decodeMode: `.lenient` by default: Kalshi adds tags and enum values over time, and a
+    ///     client must not Reject the exchange's messages for that. The simulator uses `.strict`.
+    public init(reactor: Reactor, host: String, port: Int, security: ConnectionSecurity,
+                parameters: SessionParameters, store: any SessionStore, handler: (any SessionHandler)?,
+                reconnectPolicy: ReconnectPolicy? = ReconnectPolicy(), decodeMode: FixDecodeMode = .lenient,
+                clock: any SessionClock = SystemSessionClock(),
+                logonBody: @escaping LogonBodyWriter = LogonContext.standardBody) {
+        self.reactor = reactor
+        self.host = host
+        self.port = port
+        self.security = security
+        self.handler = handler
+        self.reconnectPolicy = reconnectPolicy
+        self.decoder = KalshiFixDecoder(mode: decodeMode)
+        self.core = nil
+        self.core = SessionCore(parameters: parameters, store: store, output: self, clock: clock, logonBody: logonBody)
+    }
+
+    /// Connects (and reconnects after failures, per the policy). I/O thread only.
+    public func start() {
+        stopped = false
+        connect()
+    }
+
+    /// Sends an application message. I/O thread only.
+    public func send(_ message: some FixEncodableMessage) throws(SessionError) {
+        try core.send(message)
+    }
+
+    /// Logs out and does not reconnect. I/O thread only.
+    public func logout(text: String? = nil) {
+        stopped = true
+        if let reconnectTimer { reactor.cancelTimer(reconnectTimer); self.reconnectTimer = nil }
+        if core.state == .disconnected {
+            return
+        }
+        core.logout(text: text)
+    }
+
+    /// Drops the connection without Logout (tests, kill switches); reconnects per the policy.
+    public func dropConnection() {
+        connection?.close()
+    }
+
+    private func connect() {
+        do throws(TransportError) {
+            connection = try reactor.connect(host: host, port: port, security: security, delegate: self)
+        } catch {
+            handler?.session(self, error: .transport(error))
+            scheduleReconnect()
+        }
+    }
+
+    private func scheduleReconnect() {
+        guard !stopped, let policy = reconnectPolicy,
+              let delay = policy.delay(attempt: reconnectAttempt, random: Double.random(in: 0...1)) else { return }
+        reconnectAttempt += 1
+        reconnectTimer = reactor.schedule(after: .nanoseconds(Int64(delay * 1e9))) { [weak self] in
+            guard let self, !self.stopped else { return }
+            self.reconnectTimer = nil
+            self.connect()
+        }
+    }
+
+    private func scheduleTick() {
+        // Four ticks per heartbeat interval, at most one per 250 ms: timers stay within a
+        // quarter interval of their deadline without waking the loop often.
+        let interval = max(0.25, Double(core.parameters.heartbeatInterval) / 4)
+        tickTimer = reactor.schedule(after: .nanoseconds(Int64(interval * 1e9))) { [weak self] in
+            guard let self, self.connection != nil else { return }
+            self.core.tick()
+            if self.connection != nil { self.scheduleTick() }
+        }
+    }
+
+    // MARK: ConnectionDelegate
+
+    public func connectionDidOpen(_ connection: Connection) {
+        decoder = KalshiFixDecoder(mode: decoder.mode)
+        core.connected()
+        scheduleTick()
+    }
+
+    public func connection(_ connection: Connection, didReceive bytes: UnsafeRawBufferPointer) -> Int {
+        var consumed = 0
+        while consumed < bytes.count, self.connection === connection {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
+            switch decoder.decode(rest) {
+            case .message(let message, let n):
+                consumed += n
+                core.receive(message)
+            case .invalid(let message, let n, let error):
+                consumed += n
+                core.receiveInvalid(message, error: error)
+            case .garbled(let skip, let error):
+                consumed += skip
+                core.receiveGarbled(skipped: skip, error: error)
+            case .needMoreBytes:
+                return consumed
+            }
+        }
+        return consumed
+    }
+
+    public func connection(_ connection: Connection, didCloseWith error: TransportError?) {
+        guard self.connection === connection else { return }
+        self.connection = nil
+        if let tickTimer { reactor.cancelTimer(tickTimer); self.tickTimer = nil }
+        if core.state != .disconnected {
+            // nil: we closed it (Logout done, or a fatal error already reported).
+            core.disconnected(error.map { SessionError.transport($0) })
+        } else if let error {
+            handler?.session(self, error: .transport(error))
+        }
+        scheduleReconnect()
+    }
+
+    // MARK: SessionOutput
+
+    public func sessionWrite(_ frame: UnsafeRawBufferPointer) {
+        guard let connection else { return }
+        do throws(TransportError) { try connection.send(frame) } catch {
+            handler?.session(self, error: .transport(error))
+        }
+    }
+
+    public func sessionDisconnect() {
+        connection?.close()
+    }
+
+    public func session(received message: FixMessage) {
+        handler?.session(self, received: message)
+    }
+
+    public func session(stateChanged state: SessionState) {
+        if state == .active { reconnectAttempt = 0 }
+        handler?.session(self, stateChanged: state)
+    }
+
+    public func session(error: SessionError) {
+        handler?.session(self, error: error)
+    }
+}
