@@ -180,7 +180,13 @@ public final class SessionCore {
             return
         }
 
+        let skewed = sendingTimeProblem(fields)
         if state == .awaitingLogon {
+            if let problem = skewed, type.equals("A") {
+                sendAdmin(Logout(text: problem))
+                end(.logonRefused(text: problem))
+                return
+            }
             handleLogonPhase(message, type: type, seq: seq)
             return
         }
@@ -191,6 +197,12 @@ public final class SessionCore {
             return
         }
         guard sequenceCheck(seq, message: message) else { return }
+        if let problem = skewed {
+            advanceTarget(past: seq)
+            sendAdmin(Reject(refSeqNum: seq, refTagID: 52, refMsgType: type.string,
+                             sessionRejectReason: .sendingtimeAccuracyProblem, text: problem))
+            return
+        }
 
         switch type.bytes.count == 1 ? type.bytes[0] : 0 {
         case UInt8(ascii: "0"):
@@ -478,6 +490,21 @@ public final class SessionCore {
     }
 
     // MARK: Helpers
+
+    /// A reason when SendingTime is missing, malformed or outside the tolerance; nil otherwise
+    /// (and always nil without a tolerance).
+    private func sendingTimeProblem(_ fields: FixFieldRange) -> String? {
+        guard let tolerance = parameters.sendingTimeTolerance else { return nil }
+        guard let sent = (try? fields.timestamp(52)) ?? nil else { return "SendingTime (52) missing or malformed" }
+        let skew = abs(sent.nanosecondsSinceEpoch - clock.utcNow.nanosecondsSinceEpoch)
+        guard Double(skew) > tolerance * 1e9 else { return nil }
+        var text = "SendingTime accuracy problem: "
+        text += String(skew / 1_000_000_000)
+        text += " s from server time (limit "
+        text += String(Int(tolerance))
+        text += " s)"
+        return text
+    }
 
     private func compIDsMatch(_ fields: FixFieldRange) -> Bool {
         guard let sender = fields.value(49), let target = fields.value(56) else { return false }

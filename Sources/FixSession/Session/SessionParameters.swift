@@ -21,11 +21,15 @@ public struct SessionParameters: Sendable {
     public var logonTimeout: Double
     /// How long to wait for the peer's Logout after ours, seconds.
     public var logoutTimeout: Double
+    /// Largest accepted distance between an inbound SendingTime (52) and our clock, seconds;
+    /// nil accepts any. Kalshi enforces 30 s (Decision Q6: the newest docs' value), answering
+    /// with Reject 373=10, or a Logout for a Logon; the simulator sets it.
+    public var sendingTimeTolerance: Double?
 
     public init(role: SessionRole = .initiator, senderCompID: String, targetCompID: String,
                 acceptedInboundSenderCompIDs: [String] = ["Kalshi"], heartbeatInterval: Int = 30,
                 resetSeqNumOnLogon: Bool = true, supportsRetransmission: Bool = false,
-                logonTimeout: Double = 10, logoutTimeout: Double = 2) {
+                logonTimeout: Double = 10, logoutTimeout: Double = 2, sendingTimeTolerance: Double? = nil) {
         self.role = role
         self.senderCompID = senderCompID
         self.targetCompID = targetCompID
@@ -35,5 +39,6 @@ public struct SessionParameters: Sendable {
         self.supportsRetransmission = supportsRetransmission
         self.logonTimeout = logonTimeout
         self.logoutTimeout = logoutTimeout
+        self.sendingTimeTolerance = sendingTimeTolerance
     }
 }

@@ -258,4 +258,35 @@ struct SessionCoreTests {
         #expect(sent.count == 1 && field(35, in: sent[0]) == "A" && field(141, in: sent[0]) == "Y" && field(49, in: sent[0]) == "KalshiRT", "\(sent)")
         #expect(accepting.state == .active)
     }
+
+    @Test("acceptor with a 30 s SendingTime window: a skewed Logon is refused, a skewed message gets Reject 373=10")
+    func sendingTimeWindow() {
+        let initiator = TestPeer(sender: "KEY", target: "KalshiRT", clock: clock)
+        let parameters = SessionParameters(role: .acceptor, senderCompID: "KalshiRT", targetCompID: "KEY",
+                                           heartbeatInterval: 10, sendingTimeTolerance: 30)
+        let logon = Logon(encryptMethod: .none, heartBtInt: 10, resetSeqNumFlag: true, defaultApplVerID: .fix50sp2)
+        let refusing = SessionCore(parameters: parameters, store: InMemorySessionStore(), output: output, clock: clock)
+        refusing.connected()
+        let early = initiator.frame(logon)     // stamped now …
+        clock.advance(seconds: 31)             // … arrives 31 s later
+        initiator.deliver(early, to: refusing)
+        var sent = output.take()
+        #expect(sent.count == 1 && field(35, in: sent[0]) == "5" && field(58, in: sent[0])?.contains("SendingTime accuracy") == true, "\(sent)")
+        #expect(refusing.state == .disconnected)
+
+        let accepting = SessionCore(parameters: parameters, store: InMemorySessionStore(), output: output, clock: clock)
+        accepting.connected()
+        initiator.nextSeq = 1
+        initiator.send(logon, to: accepting)
+        #expect(accepting.state == .active)
+        _ = output.take()
+        let stale = initiator.frame(order("late"))
+        clock.advance(seconds: 45)
+        initiator.deliver(stale, to: accepting)
+        sent = output.take()
+        #expect(sent.count == 1 && field(35, in: sent[0]) == "3" && field(373, in: sent[0]) == "10" && field(371, in: sent[0]) == "52", "\(sent)")
+        #expect(accepting.store.nextTargetSeqNum == 3 && output.received.isEmpty, "a rejected message counts but is not delivered")
+        initiator.send(order("fresh"), to: accepting)
+        #expect(output.received.count == 1, "a message inside the window must be delivered")
+    }
 }
