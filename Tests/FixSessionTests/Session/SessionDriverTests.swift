@@ -133,6 +133,20 @@ final class DriverRecorder: SessionHandler, @unchecked Sendable {
 struct SessionDriverTests {
     static let backends: [ReactorConfiguration.BackendPreference] = [.ioUring, .epoll]
 
+    /// Creates and starts a plaintext driver to 127.0.0.1:`port` on the reactor's thread.
+    func startDriver(_ reactor: Reactor, port: Int, parameters: SessionParameters, store: any SessionStore,
+                     recorder: DriverRecorder, reconnect: ReconnectPolicy? = nil) -> DriverBox {
+        let holder = DriverBox()
+        nonisolated(unsafe) let store = store  // used only on the I/O thread from here on
+        reactor.execute {
+            let driver = SessionDriver(reactor: reactor, host: "127.0.0.1", port: port, security: .plaintext,
+                                       parameters: parameters, store: store, handler: recorder, reconnectPolicy: reconnect)
+            holder.driver = driver
+            driver.start()
+        }
+        return holder
+    }
+
     func order(_ id: String) -> NewOrderSingle {
         NewOrderSingle(clOrdID: id, orderQty: FixDecimal(mantissa: 1, scale: 0), ordType: .limit,
                        price: FixDecimal(mantissa: 50, scale: 0), side: .buyYes, symbol: "KXTEST-26")
@@ -157,13 +171,7 @@ struct SessionDriverTests {
             let recorder = DriverRecorder()
             // Handed to the I/O thread and used only there until the driver is done.
             nonisolated(unsafe) let store = try FileSessionStore(path: journal)
-            let holder = DriverBox()
-            reactor.execute {
-                let driver = SessionDriver(reactor: reactor, host: "127.0.0.1", port: acceptor.port, security: .plaintext,
-                                           parameters: parameters, store: store, handler: recorder, reconnectPolicy: nil)
-                holder.driver = driver
-                driver.start()
-            }
+            let holder = startDriver(reactor, port: acceptor.port, parameters: parameters, store: store, recorder: recorder)
             #expect(recorder.wait { recorder.states.contains(.active) }, "round \(round): no logon; errors \(recorder.errors)")
             if round == 2 {
                 // The restarted Logon took lastSenderSeq + 1.
@@ -192,14 +200,8 @@ struct SessionDriverTests {
         reactor.startThread()
         defer { reactor.stopAndJoin() }
         let recorder = DriverRecorder()
-        let holder = DriverBox()
-        reactor.execute {
-            let driver = SessionDriver(reactor: reactor, host: "127.0.0.1", port: acceptor.port, security: .plaintext,
-                                       parameters: SessionParameters(senderCompID: "KEY", targetCompID: "KalshiRT"),
-                                       store: InMemorySessionStore(), handler: recorder, reconnectPolicy: nil)
-            holder.driver = driver
-            driver.start()
-        }
+        _ = startDriver(reactor, port: acceptor.port, parameters: SessionParameters(senderCompID: "KEY", targetCompID: "KalshiRT"),
+                        store: InMemorySessionStore(), recorder: recorder)
         #expect(recorder.wait { recorder.states.last == .disconnected }, "\(recorder.states)")
         #expect(recorder.errors == [.logonRejected(text: "Invalid signature")], "\(recorder.errors)")
     }
@@ -212,15 +214,9 @@ struct SessionDriverTests {
         reactor.startThread()
         defer { reactor.stopAndJoin() }
         let recorder = DriverRecorder()
-        let holder = DriverBox()
-        reactor.execute {
-            let driver = SessionDriver(reactor: reactor, host: "127.0.0.1", port: port, security: .plaintext,
-                                       parameters: SessionParameters(senderCompID: "KEY", targetCompID: "KalshiNR"),
-                                       store: InMemorySessionStore(), handler: recorder,
-                                       reconnectPolicy: ReconnectPolicy(initialDelay: 0.01, maximumDelay: 0.02, jitter: 0, maximumAttempts: 2))
-            holder.driver = driver
-            driver.start()
-        }
+        let holder = startDriver(reactor, port: port, parameters: SessionParameters(senderCompID: "KEY", targetCompID: "KalshiNR"),
+                                 store: InMemorySessionStore(), recorder: recorder,
+                                 reconnect: ReconnectPolicy(initialDelay: 0.01, maximumDelay: 0.02, jitter: 0, maximumAttempts: 2))
         #expect(recorder.wait { recorder.errors.count >= 3 }, "expected 3 refused attempts, got \(recorder.errors)")
         usleep(100_000)
         #expect(recorder.errors.count == 3, "maximumAttempts 2 means one try plus two retries: \(recorder.errors)")
