@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1  // accept4
 #include "CLibUring.h"
 
 int CLibUring_version(void) {
@@ -21,3 +22,5 @@ int CLibUring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe
     ts.tv_nsec = timeout_ns % 1000000000LL;
     return io_uring_submit_and_wait_timeout(ring, cqe_ptr, 1, &ts, NULL);
 }
+
+int CLibUring_accept_nonblocking(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }

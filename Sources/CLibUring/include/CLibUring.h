@@ -32,4 +32,8 @@ int CLibUring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_
 /// (`io_uring_submit_and_wait_timeout`). Returns the number submitted, or -ETIME / -errno.
 int CLibUring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, long long timeout_ns);
 
+/// `accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)`; the new descriptor or -1 with errno.
+/// Why a shim: accept4 is a GNU extension Swift's Glibc module does not export.
+int CLibUring_accept_nonblocking(int fd);
+
 #endif

@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/sha.h>
+#include <openssl/rand.h>
 
 /// OpenSSL_version_num() is a real function; this names the major version for quick checks.
 unsigned long COpenSSL_version_major(void);
@@ -26,6 +27,8 @@ int COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
 int COpenSSL_SSL_CTX_get_min_proto_version(SSL_CTX *ctx);
 /// Macro `SSL_CTX_set_mode`.
 long COpenSSL_SSL_CTX_set_mode(SSL_CTX *ctx, long mode);
+/// Macro `SSL_CTX_add1_chain_cert` (adds an intermediate; the context takes its own reference).
+int COpenSSL_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *x509);
 /// Macro `BIO_pending`.
 size_t COpenSSL_BIO_pending(BIO *bio);
 /// Macro `SSL_get_cipher_name`.

@@ -12,7 +12,8 @@ import Glibc
 /// - Important: I/O thread only.
 final class EpollBackend {
     private enum WriteKind { case connect, send }
-    private struct PendingRead { var token: UInt64; var buffer: UnsafeMutableRawPointer; var count: Int; var isSocket: Bool }
+    private enum ReadKind { case recv, read, accept }
+    private struct PendingRead { var token: UInt64; var buffer: UnsafeMutableRawPointer?; var count: Int; var kind: ReadKind }
     private struct PendingWrite { var token: UInt64; var kind: WriteKind; var buffer: UnsafeRawPointer?; var count: Int }
 
     private let epfd: Int32
@@ -51,12 +52,19 @@ final class EpollBackend {
     }
 
     func recv(fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, token: UInt64) {
-        reads[fd] = PendingRead(token: token, buffer: buffer, count: count, isSocket: true)
+        reads[fd] = PendingRead(token: token, buffer: buffer, count: count, kind: .recv)
         updateInterest(fd)
     }
 
     func read(fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, token: UInt64) {
-        reads[fd] = PendingRead(token: token, buffer: buffer, count: count, isSocket: false)
+        reads[fd] = PendingRead(token: token, buffer: buffer, count: count, kind: .read)
+        updateInterest(fd)
+    }
+
+    /// Accepts one connection when the listening socket is readable; the result is the new
+    /// descriptor (non-blocking, close-on-exec) or -errno.
+    func accept(fd: Int32, token: UInt64) {
+        reads[fd] = PendingRead(token: token, buffer: nil, count: 0, kind: .accept)
         updateInterest(fd)
     }
 
@@ -143,7 +151,12 @@ final class EpollBackend {
 
     private func performRead(_ fd: Int32) {
         guard let r = reads[fd] else { return }
-        let n = r.isSocket ? Glibc.recv(fd, r.buffer, r.count, Int32(MSG_DONTWAIT)) : Glibc.read(fd, r.buffer, r.count)
+        let n: Int
+        switch r.kind {
+        case .recv: n = Glibc.recv(fd, r.buffer, r.count, Int32(MSG_DONTWAIT))
+        case .read: n = Glibc.read(fd, r.buffer, r.count)
+        case .accept: n = Int(CLibUring_accept_nonblocking(fd))
+        }
         if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
         reads[fd] = nil
         ready.append(IOCompletion(token: r.token, result: n >= 0 ? Int32(n) : -errno))

@@ -53,6 +53,14 @@ final class IOUringBackend {
         io_uring_sqe_set_data64(sqe, token)
     }
 
+    /// Accepts one connection on a listening socket; the result is the new descriptor
+    /// (non-blocking, close-on-exec) or -errno.
+    func accept(fd: Int32, token: UInt64) {
+        let sqe = nextEntry()
+        io_uring_prep_accept(sqe, fd, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+        io_uring_sqe_set_data64(sqe, token)
+    }
+
     func send(fd: Int32, from buffer: UnsafeRawPointer, count: Int, token: UInt64) {
         let sqe = nextEntry()
         io_uring_prep_send(sqe, fd, buffer, count, Int32(MSG_NOSIGNAL))

@@ -1,3 +1,4 @@
+import CLibUring  // socket constants (SOCK_*, IPPROTO_TCP, TCP_NODELAY) through the one Linux I/O shim
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,8 +15,12 @@ public final class Connection {
     /// Lifecycle.
     public enum State: Sendable, Hashable { case connecting, open, closing, closed }
 
+    /// The host connected to, or the peer's numeric address for an accepted connection.
     public let host: String
+    /// The port connected to, or the peer's port for an accepted connection.
     public let port: Int
+    /// Whether a ``Listener`` accepted this connection (rather than ``Reactor/connect(host:port:security:timeout:delegate:receiveBufferSize:sendBufferSize:)``).
+    public let isAccepted: Bool
     public private(set) var state: State = .connecting
 
     unowned let reactor: Reactor
@@ -38,8 +43,10 @@ public final class Connection {
     private var connectPending = false
     private var connectTimer: Reactor.TimerID?
     private var didNotifyClose = false
+    private var tlsSetupFailed = false
 
-    private let security: ConnectionSecurity
+    /// What an outbound connection asked for; nil for accepted ones (their TLS comes from the listener).
+    private let security: ConnectionSecurity?
     /// TLS state when the connection encrypts; ciphertext then lands in `cipherBuffer` and the
     /// plaintext in `receiveBuffer`.
     private var tls: TLSSession?
@@ -56,11 +63,35 @@ public final class Connection {
         self.generation = generation
         self.host = host
         self.port = port
+        self.isAccepted = false
         self.delegate = delegate
         self.address = .allocate(capacity: 1)
         self.address.initialize(to: address)
         self.receiveBuffer = .allocate(byteCount: receiveBufferSize, alignment: 64)
         self.sendBuffer = .allocate(byteCount: sendBufferSize, alignment: 64)
+    }
+
+    /// An accepted connection; ``startAccepted(delegate:handshakeTimeout:)`` starts it.
+    init(reactor: Reactor, slot: Int, generation: UInt16, acceptedFD: Int32, peer: SocketAddress,
+         tlsContext: TLSContext?, receiveBufferSize: Int, sendBufferSize: Int) {
+        self.reactor = reactor
+        self.security = nil
+        self.slot = slot
+        self.generation = generation
+        (self.host, self.port) = peer.numericHostAndPort
+        self.isAccepted = true
+        self.delegate = nil
+        self.fd = acceptedFD
+        self.address = .allocate(capacity: 1)
+        self.address.initialize(to: peer)
+        self.receiveBuffer = .allocate(byteCount: receiveBufferSize, alignment: 64)
+        self.sendBuffer = .allocate(byteCount: sendBufferSize, alignment: 64)
+        if let tlsContext {
+            // A failure here (out of memory) surfaces as a handshake failure in startAccepted.
+            tls = try? TLSSession(server: tlsContext)
+            cipherBuffer = .allocate(byteCount: 64 * 1024, alignment: 64)
+            tlsSetupFailed = tls == nil
+        }
     }
 
     deinit {
@@ -123,8 +154,29 @@ public final class Connection {
 
     // MARK: Lifecycle (reactor)
 
+    /// Starts an accepted connection: plaintext opens at once, TLS once the client's handshake
+    /// completes within `handshakeTimeout`.
+    func startAccepted(delegate: any ConnectionDelegate, handshakeTimeout: Duration) {
+        self.delegate = delegate
+        if tlsSetupFailed {
+            fail(.tlsSetupFailed(reason: OpenSSLError.drain(fallback: "SSL_new failed")))
+            return
+        }
+        postReceive()
+        if tls == nil {
+            state = .open
+            delegate.connectionDidOpen(self)
+            return
+        }
+        let seconds = Double(handshakeTimeout.components.seconds) + Double(handshakeTimeout.components.attoseconds) / 1e18
+        connectTimer = reactor.schedule(after: handshakeTimeout) { [weak self] in
+            guard let self, self.state == .connecting else { return }
+            self.fail(.tlsHandshakeFailed(reason: "the client did not complete the handshake within \(seconds) s"))
+        }
+    }
+
     func start(timeout: Duration) throws(TransportError) {
-        if case .tls(let configuration) = security {
+        if case .tls(let configuration)? = security {
             tls = try TLSSession(configuration: configuration, host: host)
             cipherBuffer = .allocate(byteCount: 64 * 1024, alignment: 64)
         }

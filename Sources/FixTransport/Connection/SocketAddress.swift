@@ -1,3 +1,4 @@
+import CLibUring  // socket constants (SOCK_*, IPPROTO_TCP, TCP_NODELAY) through the one Linux I/O shim
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,5 +42,33 @@ struct SocketAddress {
             raw.copyMemory(from: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(length)))
         }
         return SocketAddress(storage: storage, length: length, family: first.pointee.ai_family)
+    }
+
+    /// The address connected to `fd` (`getpeername`), or an empty IPv4 address if unknown.
+    static func peer(of fd: Int32) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        if rc != 0 { length = 0 }
+        return SocketAddress(storage: storage, length: length, family: Int32(storage.ss_family))
+    }
+
+    /// Numeric host and port, e.g. ("127.0.0.1", 51234).
+    var numericHostAndPort: (host: String, port: Int) {
+        guard length > 0 else { return ("?", 0) }
+        var s = storage
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let rc = withUnsafePointer(to: &s) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), &service, socklen_t(service.count), NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        guard rc == 0 else { return ("?", 0) }
+        let hostText = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let serviceText = String(decoding: service.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (hostText, Int(serviceText) ?? 0)
     }
 }

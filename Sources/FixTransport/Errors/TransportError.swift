@@ -33,6 +33,13 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case pinMismatch(expected: [String], certificate: String, publicKey: String)
     /// TLS failed after the handshake; `reason` is OpenSSL's.
     case tlsFailed(reason: String)
+    /// A TLS certificate, key or context could not be set up (listener or self-signed
+    /// certificate); `reason` is OpenSSL's, never key material.
+    case tlsSetupFailed(reason: String)
+    /// A listening socket could not be opened (bind/listen failed, e.g. EADDRINUSE).
+    case listenFailed(host: String, port: Int, errno: Errno)
+    /// An accept on a listening socket failed (e.g. EMFILE); the listener keeps accepting.
+    case acceptFailed(Errno)
 
     public var description: String {
         switch self {
@@ -53,6 +60,9 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .pinMismatch(let expected, let c, let k):
             return "server certificate matches no pin (expected \(expected.joined(separator: " or ")); got certificate sha256 \(c), public-key sha256 \(k))"
         case .tlsFailed(let r): return "TLS failed: \(r)"
+        case .tlsSetupFailed(let r): return "TLS setup failed: \(r)"
+        case .listenFailed(let h, let p, let e): return "cannot listen on \(h):\(p): \(e)"
+        case .acceptFailed(let e): return "accept failed: \(e)"
         }
     }
 }

@@ -22,7 +22,7 @@ public final class Reactor: @unchecked Sendable {
     }
 
     enum Operation: UInt64 {
-        case connect = 1, receive = 2, send = 3, wake = 4
+        case connect = 1, receive = 2, send = 3, wake = 4, accept = 5
     }
 
     let backend: Backend
@@ -35,6 +35,8 @@ public final class Reactor: @unchecked Sendable {
     var connections: [Connection?] = []
     var generations: [UInt16] = []
     var freeSlots: [Int] = []
+    var listeners: [Listener?] = []
+    var listenerGenerations: [UInt16] = []
     var timers = TimerHeap()
 
     // Cross-thread state.
@@ -98,10 +100,11 @@ public final class Reactor: @unchecked Sendable {
             fireDueTimers()
         }
         runPendingWork()
+        for case let listener? in listeners { listener.close() }
         for case let connection? in connections { connection.close() }
         // Let cancellations complete so buffers are released.
         var rounds = 0
-        while connections.contains(where: { $0 != nil }) && rounds < 100 {
+        while (connections.contains(where: { $0 != nil }) || listeners.contains(where: { $0 != nil })) && rounds < 100 {
             poll(timeoutNanoseconds: 10_000_000)
             rounds += 1
         }
@@ -210,6 +213,14 @@ public final class Reactor: @unchecked Sendable {
         }
         let slot = Int(completion.token >> 32)
         let generation = UInt16(truncatingIfNeeded: completion.token >> 16)
+        if op == Operation.accept.rawValue {
+            guard slot < listeners.count, listenerGenerations[slot] == generation, let listener = listeners[slot] else {
+                if completion.result >= 0 { Glibc.close(completion.result) }  // a late accept: nobody wants it
+                return
+            }
+            listener.acceptCompleted(completion.result)
+            return
+        }
         guard slot < connections.count, generations[slot] == generation, let connection = connections[slot] else {
             return  // a completion for a connection already released
         }
@@ -236,14 +247,7 @@ public final class Reactor: @unchecked Sendable {
         if case .plaintext = security, !resolved.isLoopback {
             throw .plaintextNotAllowed(host: host)
         }
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = free
-        } else {
-            slot = connections.count
-            connections.append(nil)
-            generations.append(0)
-        }
+        let slot = takeConnectionSlot()
         let connection = Connection(reactor: self, slot: slot, generation: generations[slot], host: host, port: port,
                                     address: resolved, security: security, delegate: delegate,
                                     receiveBufferSize: receiveBufferSize, sendBufferSize: sendBufferSize)
@@ -255,6 +259,85 @@ public final class Reactor: @unchecked Sendable {
             throw error
         }
         return connection
+    }
+
+    /// Starts listening; accepted connections are offered to `delegate`. I/O thread only.
+    ///
+    /// - Parameters:
+    ///   - host: the address to bind, e.g. `127.0.0.1` or `0.0.0.0`.
+    ///   - port: the port; 0 lets the kernel choose (read ``Listener/port``).
+    ///   - security: plaintext is allowed only on a loopback address.
+    ///   - handshakeTimeout: how long an accepted TLS connection may take to finish its handshake.
+    /// - Throws: ``TransportError/plaintextNotAllowed(host:)``, ``TransportError/tlsSetupFailed(reason:)``
+    ///   (certificate or key unusable), ``TransportError/listenFailed(host:port:errno:)``.
+    public func listen(host: String, port: Int, security: ListenerSecurity, backlog: Int32 = 128,
+                       handshakeTimeout: Duration = .seconds(10), delegate: any ListenerDelegate) throws(TransportError) -> Listener {
+        let address = try SocketAddress.resolve(host: host, port: port)
+        var tlsContext: TLSContext?
+        switch security {
+        case .plaintext:
+            if !address.isLoopback { throw .plaintextNotAllowed(host: host) }
+        case .tls(let configuration):
+            tlsContext = try TLSContext(server: configuration)
+        }
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .listenFailed(host: host, port: port, errno: Errno.current) }
+        var one: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var bound = address
+        let bindResult = withUnsafePointer(to: &bound.storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, address.length) }
+        }
+        guard bindResult == 0, Glibc.listen(fd, backlog) == 0 else {
+            let error = Errno.current
+            Glibc.close(fd)
+            throw .listenFailed(host: host, port: port, errno: error)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &bound.storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        bound.length = length
+        let slot: Int
+        if let free = listeners.firstIndex(where: { $0 == nil }) {
+            slot = free
+        } else {
+            slot = listeners.count
+            listeners.append(nil)
+            listenerGenerations.append(0)
+        }
+        let listener = Listener(reactor: self, slot: slot, generation: listenerGenerations[slot], host: host, fd: fd,
+                                port: bound.numericHostAndPort.port, tlsContext: tlsContext,
+                                handshakeTimeout: handshakeTimeout, delegate: delegate)
+        listeners[slot] = listener
+        listener.postAccept()
+        return listener
+    }
+
+    /// Wraps an accepted descriptor in a connection (its delegate comes later).
+    func adopt(fd: Int32, peer: SocketAddress, tlsContext: TLSContext?) -> Connection {
+        let slot = takeConnectionSlot()
+        let connection = Connection(reactor: self, slot: slot, generation: generations[slot], acceptedFD: fd, peer: peer,
+                                    tlsContext: tlsContext, receiveBufferSize: 256 * 1024, sendBufferSize: 1024 * 1024)
+        connections[slot] = connection
+        return connection
+    }
+
+    private func takeConnectionSlot() -> Int {
+        if let free = freeSlots.popLast() { return free }
+        connections.append(nil)
+        generations.append(0)
+        return connections.count - 1
+    }
+
+    func token(_ listener: Listener) -> UInt64 {
+        UInt64(listener.slot) << 32 | UInt64(listener.generation) << 16 | Operation.accept.rawValue
+    }
+
+    func release(_ listener: Listener) {
+        guard listeners[listener.slot] === listener else { return }
+        listeners[listener.slot] = nil
+        listenerGenerations[listener.slot] &+= 1
     }
 
     func token(_ connection: Connection, _ op: Operation) -> UInt64 {

@@ -9,45 +9,15 @@ import COpenSSL
 /// ```
 /// - Important: I/O thread only.
 final class TLSSession {
-    private let context: OpaquePointer
+    private let context: TLSContext  // kept alive: the SSL refers to it
     let ssl: OpaquePointer
     private let readBIO: OpaquePointer   // ciphertext from the peer, for OpenSSL to read
     private let writeBIO: OpaquePointer  // ciphertext OpenSSL produced, for us to send
-    private let configuration: TLSConfiguration
     private(set) var handshakeComplete = false
 
-    init(configuration: TLSConfiguration, host: String) throws(TransportError) {
-        self.configuration = configuration
-        OpenSSLError.clear()
-        guard let ctx = SSL_CTX_new(TLS_client_method()) else {
-            throw .tlsHandshakeFailed(reason: OpenSSLError.drain(fallback: "SSL_CTX_new failed"))
-        }
-        context = ctx
-        let minimum = configuration.minimumVersion == .tls13 ? COpenSSL_TLS1_3_VERSION : COpenSSL_TLS1_2_VERSION
-        _ = COpenSSL_SSL_CTX_set_min_proto_version(ctx, minimum)
-        _ = SSL_CTX_set_options(ctx, COpenSSL_SSL_OP_NO_COMPRESSION)
-        if configuration.verifyPeer {
-            SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
-            let loaded: Int32
-            switch configuration.trust {
-            case .systemDefault: loaded = SSL_CTX_set_default_verify_paths(ctx)
-            case .caFile(let path): loaded = SSL_CTX_load_verify_locations(ctx, path, nil)
-            }
-            guard loaded == 1 else {
-                SSL_CTX_free(ctx)
-                throw .tlsHandshakeFailed(reason: "cannot load trusted certificates: " + OpenSSLError.drain(fallback: "unknown"))
-            }
-        } else {
-            SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
-        }
-        guard let ssl = SSL_new(ctx), let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
-            SSL_CTX_free(ctx)
-            throw .tlsHandshakeFailed(reason: OpenSSLError.drain(fallback: "SSL_new failed"))
-        }
-        self.ssl = ssl
-        self.readBIO = rbio
-        self.writeBIO = wbio
-        SSL_set_bio(ssl, rbio, wbio)  // the SSL now owns both BIOs
+    /// A client session to `host`, verifying and pinning per `configuration`.
+    convenience init(configuration: TLSConfiguration, host: String) throws(TransportError) {
+        try self.init(context: TLSContext(client: configuration))
         SSL_set_connect_state(ssl)
         let name = configuration.serverName ?? host
         if !Self.isIPAddress(name) { _ = COpenSSL_SSL_set_tlsext_host_name(ssl, name) }
@@ -60,9 +30,26 @@ final class TLSSession {
         }
     }
 
+    /// A server session from a listener's shared context.
+    convenience init(server context: TLSContext) throws(TransportError) {
+        try self.init(context: context)
+        SSL_set_accept_state(ssl)
+    }
+
+    private init(context: TLSContext) throws(TransportError) {
+        self.context = context
+        OpenSSLError.clear()
+        guard let ssl = SSL_new(context.context), let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
+            throw .tlsHandshakeFailed(reason: OpenSSLError.drain(fallback: "SSL_new failed"))
+        }
+        self.ssl = ssl
+        self.readBIO = rbio
+        self.writeBIO = wbio
+        SSL_set_bio(ssl, rbio, wbio)  // the SSL now owns both BIOs
+    }
+
     deinit {
         SSL_free(ssl)
-        SSL_CTX_free(context)
     }
 
     /// Hands ciphertext from the socket to OpenSSL.
@@ -98,7 +85,7 @@ final class TLSSession {
         let error = SSL_get_error(ssl, rc)
         if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return .needMoreData }
         let verify = SSL_get_verify_result(ssl)
-        if configuration.verifyPeer && verify != X509_V_OK {
+        if context.client?.verifyPeer == true && verify != X509_V_OK {
             throw .certificateVerifyFailed(reason: String(cString: X509_verify_cert_error_string(verify)))
         }
         throw .tlsHandshakeFailed(reason: OpenSSLError.drain(fallback: "SSL error \(error)"))
@@ -142,13 +129,13 @@ final class TLSSession {
     var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
 
     private func checkPins() throws(TransportError) {
-        guard !configuration.pins.isEmpty else { return }
+        guard let configuration = context.client, !configuration.pins.isEmpty else { return }
         guard let cert = SSL_get1_peer_certificate(ssl) else {
             throw .pinMismatch(expected: configuration.pins.map(\.description), certificate: "none", publicKey: "none")
         }
         defer { X509_free(cert) }
-        let certificateHash = Self.sha256Hex(der: { i2d_X509(cert, $0) })
-        let publicKeyHash = Self.sha256Hex(der: { i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), $0) })
+        let certificateHash = TLSDigest.sha256Hex(der: { i2d_X509(cert, $0) })
+        let publicKeyHash = TLSDigest.sha256Hex(der: { i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), $0) })
         for pin in configuration.pins {
             switch pin {
             case .certificate where pin.normalizedHex == certificateHash: return
@@ -157,20 +144,6 @@ final class TLSSession {
             }
         }
         throw .pinMismatch(expected: configuration.pins.map(\.description), certificate: certificateHash, publicKey: publicKeyHash)
-    }
-
-    /// SHA-256 hex of a DER encoding produced by an `i2d_*` function.
-    private static func sha256Hex(der encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> String {
-        let length = encode(nil)
-        guard length > 0 else { return "" }
-        var der = [UInt8](repeating: 0, count: Int(length))
-        der.withUnsafeMutableBufferPointer { buffer in
-            var p: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
-            _ = encode(&p)
-        }
-        var digest = [UInt8](repeating: 0, count: 32)
-        _ = SHA256(der, der.count, &digest)
-        return digest.map { b in let h = String(b, radix: 16); return h.count == 1 ? "0" + h : h }.joined()
     }
 
     private static func isIPAddress(_ s: String) -> Bool {
