@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "FixSession", targets: ["FixSession"]),
         .library(name: "FixEngine", targets: ["FixEngine"]),
         .library(name: "RestFallback", targets: ["RestFallback"]),
+        .library(name: "KalshiSim", targets: ["KalshiSim"]),
         .executable(name: "Bench", targets: ["Bench"]),
         .executable(name: "fix-codegen", targets: ["fix-codegen"]),
         .plugin(name: "FixCodegenPlugin", targets: ["FixCodegenPlugin"]),
@@ -80,6 +81,12 @@ let package = Package(
             dependencies: ["FixSession"],
             swiftSettings: swiftSettings
         ),
+        // The embedded simulated Kalshi gateway: the demo, engine tests and benchmarks run against it.
+        .target(
+            name: "KalshiSim",
+            dependencies: ["FixSession", "FixTransport", "FixCodec"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RestFallback",
             swiftSettings: swiftSettings
@@ -121,6 +128,11 @@ let package = Package(
         .testTarget(
             name: "FixTransportTests",
             dependencies: ["FixTransport", "CLibUring", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KalshiSimTests",
+            dependencies: ["KalshiSim", "FixSession", "FixTransport", "FixCodec"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,1 @@
+// Matching-engine tests live in this folder.
