@@ -47,7 +47,7 @@ struct ListenerTests {
                 handshakeTimeout: Duration = .seconds(5), delegate: any ListenerDelegate & Sendable) -> Result<Int, TransportError> {
         let result = Mutex<Result<Int, TransportError>>(.failure(.peerClosed))
         let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) let security = security
+
         reactor.execute {
             do throws(TransportError) {
                 let listener = try reactor.listen(host: host, port: port, security: security,
@@ -63,7 +63,7 @@ struct ListenerTests {
     }
 
     func connect(_ reactor: Reactor, port: Int, security: ConnectionSecurity, delegate: RecordingDelegate) {
-        nonisolated(unsafe) let security = security
+
         reactor.execute {
             _ = try? reactor.connect(host: "127.0.0.1", port: port, security: security, timeout: .seconds(5), delegate: delegate)
         }
@@ -79,7 +79,7 @@ struct ListenerTests {
     static let certificate: SelfSignedCertificate = try! SelfSignedCertificate()
     static let certificatePath: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kalshi-fix-listener-\(getpid()).pem").path
-        FileManager.default.createFile(atPath: path, contents: Data(certificate.certificatePEM.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(certificate.certificatePEM.utf8))
         return path
     }()
 
@@ -108,7 +108,7 @@ struct ListenerTests {
         }
     }
 
-    @Test("TLS: a generated self-signed certificate, verified by CA file and hostname, pinned; TLS 1.3", arguments: backends)
+    @Test("TLS: a generated self-signed certificate, trusted as in-memory PEM, IP checked, pinned; TLS 1.3", arguments: backends)
     func tlsEcho(backend: ReactorConfiguration.BackendPreference) throws {
         try withReactor(backend) { reactor in
             let server = EchoServer()
@@ -117,7 +117,7 @@ struct ListenerTests {
             let message = Array(String(repeating: "8=FIXT.1.1|35=D|", count: 4_000).utf8)  // > one 16 KB record
             client.onOpen = { connection in try? message.withUnsafeBytes { try connection.send($0) } }
             client.onReceive = { connection, all in if all.count >= message.count { connection.close() } }
-            let tls = TLSConfiguration(trust: .caFile(Self.certificatePath), pins: [Self.certificate.publicKeyPin])
+            let tls = TLSConfiguration(trust: .pem(Self.certificate.certificatePEM), pins: [Self.certificate.publicKeyPin])
             connect(reactor, port: port, security: .tls(tls), delegate: client)
             #expect(client.waitClosed())
             #expect(client.closeError == nil, "\(String(describing: client.closeError))")
@@ -196,7 +196,7 @@ struct ListenerTests {
         #expect(certificate.certificatePEM.hasPrefix("-----BEGIN CERTIFICATE-----"))
         // The fingerprints agree with openssl's own.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kalshi-fix-fp-\(getpid()).pem").path
-        FileManager.default.createFile(atPath: path, contents: Data(certificate.certificatePEM.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(certificate.certificatePEM.utf8))
         defer { unlink(path) }
         let digest = OpenSSLServer.shell("openssl x509 -in \(path) -outform DER | openssl dgst -sha256 -r").split(separator: " ").first.map(String.init)
         #expect(digest == certificate.certificateSHA256)
@@ -207,7 +207,7 @@ struct ListenerTests {
         let dir = FileManager.default.temporaryDirectory
         let inPath = dir.appendingPathComponent("s_client-in-\(getpid())-\(port)").path
         let outPath = dir.appendingPathComponent("s_client-out-\(getpid())-\(port)").path
-        FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8))
+        _ = FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8))
         defer { unlink(inPath); unlink(outPath) }
         // s_client quits when its stdin ends: keep it open briefly so the echo comes back first.
         _ = OpenSSLServer.shell("(cat \(inPath); sleep 0.5) | timeout 5 openssl s_client -connect 127.0.0.1:\(port) -CAfile \(Self.certificatePath) "

@@ -265,7 +265,9 @@ public final class Connection {
                 break
             case .closed:
                 deliver()
-                fail(.peerClosed)
+                // The delegate may have closed while handling the last bytes (a FIX Logout
+                // answered, then close_notify): that is an orderly end, not a lost peer.
+                if state == .closing { finish(nil) } else { fail(.peerClosed) }
                 return
             }
             break

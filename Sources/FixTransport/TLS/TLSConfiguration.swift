@@ -6,6 +6,8 @@ public struct TLSConfiguration: Sendable, Hashable {
         case systemDefault
         /// The CA or self-signed certificate(s) in this PEM file.
         case caFile(String)
+        /// The CA or self-signed certificate(s) in this PEM text (e.g. KalshiSim's generated one).
+        case pem(String)
     }
 
     /// Name for SNI and the hostname check; nil uses the host connected to.

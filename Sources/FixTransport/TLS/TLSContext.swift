@@ -24,6 +24,7 @@ final class TLSContext {
             switch configuration.trust {
             case .systemDefault: loaded = SSL_CTX_set_default_verify_paths(ctx)
             case .caFile(let path): loaded = SSL_CTX_load_verify_locations(ctx, path, nil)
+            case .pem(let text): loaded = try Self.addTrusted(pem: text, to: ctx)
             }
             guard loaded == 1 else {
                 throw .tlsHandshakeFailed(reason: "cannot load trusted certificates: " + OpenSSLError.drain(fallback: "unknown"))
@@ -73,6 +74,20 @@ final class TLSContext {
     }
 
     deinit { SSL_CTX_free(context) }
+
+    /// Adds every certificate in `pem` to the context's trust store; 1 when at least one was added.
+    private static func addTrusted(pem: String, to ctx: OpaquePointer) throws(TransportError) -> Int32 {
+        guard let store = SSL_CTX_get_cert_store(ctx) else { return 0 }
+        return try withMemoryBIO(pem) { bio in
+            var added: Int32 = 0
+            while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
+                if X509_STORE_add_cert(store, certificate) == 1 { added = 1 }
+                X509_free(certificate)
+            }
+            OpenSSLError.clear()  // the end-of-input "no start line"
+            return added
+        }
+    }
 
     private static func applyCommonOptions(_ ctx: OpaquePointer, minimumVersion: TLSVersion) {
         let minimum = minimumVersion == .tls13 ? COpenSSL_TLS1_3_VERSION : COpenSSL_TLS1_2_VERSION

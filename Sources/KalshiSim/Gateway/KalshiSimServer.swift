@@ -1,0 +1,162 @@
+import FixCodec
+import FixSession
+import FixTransport
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The simulated Kalshi FIX gateway: one listener per session type on its own I/O thread,
+/// Kalshi's logon checks, and the exchange behind them.
+///
+/// ```swift
+/// let sim = try KalshiSimServer(configuration: SimConfiguration(apiKeys: [key]))
+/// try sim.start()
+/// let port = sim.port(for: .kalshiNR)!          // connect a client here
+/// let tls = sim.clientTLSConfiguration!          // trusts and pins the generated certificate
+/// ...
+/// sim.stop()
+/// ```
+///
+/// ### Threading
+/// ``start()``, ``stop()``, ``port(for:)``, ``register(_:)`` and the read-only properties: any
+/// thread (not the simulator's own I/O thread for start/stop). Everything else runs on the
+/// simulator's ``reactor`` thread.
+public final class KalshiSimServer: @unchecked Sendable {
+    public let configuration: SimConfiguration
+    /// The simulator's own I/O thread; clients should run on another reactor.
+    public let reactor: Reactor
+    /// The certificate presented on TLS (nil in plaintext mode).
+    public let certificate: SelfSignedCertificate?
+
+    private let verifiers = Mutex<[String: LogonSignatureVerifier]>([:])
+    private let boundPorts = Mutex<[KalshiSessionType: Int]>([:])
+    // I/O-thread state.
+    private var listeners: [Listener] = []
+    private var listenerDelegates: [SimListenerDelegate] = []
+    private var stores: [String: InMemorySessionStore] = [:]
+    private(set) var sessions: [ObjectIdentifier: SimSession] = [:]
+    let exchange: SimExchange
+
+    /// - Throws: ``TransportError`` when the reactor cannot start or the certificate cannot be
+    ///   generated; ``LogonSignerError`` for an unreadable API public key.
+    public init(configuration: SimConfiguration, reactorConfiguration: ReactorConfiguration = ReactorConfiguration()) throws {
+        self.configuration = configuration
+        reactor = try Reactor(configuration: reactorConfiguration)
+        certificate = configuration.useTLS ? try SelfSignedCertificate(commonName: "KalshiSim") : nil
+        exchange = SimExchange(product: configuration.product)
+        exchange.server = self
+        for key in configuration.apiKeys { try register(key) }
+    }
+
+    /// Accepts signed logons from `key` from now on. Any thread.
+    public func register(_ key: SimAPIKey) throws(LogonSignerError) {
+        let verifier = try LogonSignatureVerifier(publicKeyPEM: Array(key.publicKeyPEM.utf8))
+        verifiers.withLock { $0[key.keyID] = verifier }
+    }
+
+    /// A client TLS configuration that trusts and pins this simulator's certificate.
+    public var clientTLSConfiguration: TLSConfiguration? {
+        certificate.map { TLSConfiguration(trust: .pem($0.certificatePEM), pins: [$0.publicKeyPin]) }
+    }
+
+    /// How clients connect: TLS with ``clientTLSConfiguration``, or plaintext.
+    public var clientSecurity: ConnectionSecurity {
+        clientTLSConfiguration.map { .tls($0) } ?? .plaintext
+    }
+
+    /// The port a session type listens on, once started.
+    public func port(for sessionType: KalshiSessionType) -> Int? {
+        boundPorts.withLock { $0[sessionType] }
+    }
+
+    /// Starts the I/O thread and opens every session type's listener. Blocks until they listen.
+    /// - Throws: ``TransportError`` (e.g. a port in use); nothing is left running then.
+    public func start() throws(TransportError) {
+        reactor.startThread()
+        let outcome = Mutex<TransportError?>(nil)
+        let done = Mutex(false)
+        reactor.execute { [self] in
+            do throws(TransportError) { try openListeners() } catch { outcome.withLock { $0 = error } }
+            done.withLock { $0 = true }
+        }
+        while !done.withLock({ $0 }) { usleep(200) }
+        if let error = outcome.withLock({ $0 }) {
+            reactor.stopAndJoin()
+            throw error
+        }
+    }
+
+    /// Closes the listeners and every session, and stops the I/O thread.
+    public func stop() {
+        reactor.stopAndJoin()
+    }
+
+    private func openListeners() throws(TransportError) {
+        let security: ListenerSecurity = certificate.map { .tls(TLSServerConfiguration(selfSigned: $0)) } ?? .plaintext
+        for type in configuration.sessionTypes {
+            let delegate = SimListenerDelegate(server: self, sessionType: type)
+            do throws(TransportError) {
+                let listener = try reactor.listen(host: configuration.host, port: configuration.port(for: type),
+                                                  security: security, delegate: delegate)
+                listeners.append(listener)
+                listenerDelegates.append(delegate)
+                boundPorts.withLock { $0[type] = listener.port }
+                log("\(type) listening on \(configuration.host):\(listener.port) (\(certificate == nil ? "plaintext" : "TLS"))")
+            } catch {
+                for listener in listeners { listener.close() }
+                throw error
+            }
+        }
+    }
+
+    // MARK: I/O thread
+
+    func log(_ line: String) {
+        configuration.log?(line)
+    }
+
+    func verifier(for keyID: String) -> LogonSignatureVerifier? {
+        verifiers.withLock { $0[keyID] }
+    }
+
+    /// One store per (key, session type): RT and PT keep their numbers across reconnects.
+    func store(keyID: String, sessionType: KalshiSessionType) -> InMemorySessionStore {
+        let name = "\(keyID)/\(sessionType)"
+        if let store = stores[name] { return store }
+        // Kalshi's RT lookback is 24 h by default (FACTS §3); in memory that is plenty.
+        let store = InMemorySessionStore(keepsMessages: sessionType.supportsRetransmission)
+        stores[name] = store
+        return store
+    }
+
+    func accepted(_ session: SimSession) {
+        sessions[ObjectIdentifier(session)] = session
+    }
+
+    func sessionClosed(_ session: SimSession) {
+        sessions[ObjectIdentifier(session)] = nil
+        exchange.sessionClosed(session)
+    }
+}
+
+/// Hands a listener's accepted connections to new ``SimSession``s.
+final class SimListenerDelegate: ListenerDelegate {
+    unowned let server: KalshiSimServer
+    let sessionType: KalshiSessionType
+
+    init(server: KalshiSimServer, sessionType: KalshiSessionType) {
+        self.server = server
+        self.sessionType = sessionType
+    }
+
+    func listener(_ listener: Listener, didAccept connection: Connection) -> (any ConnectionDelegate)? {
+        let session = SimSession(server: server, sessionType: sessionType)
+        server.accepted(session)
+        return session
+    }
+
+    func listener(_ listener: Listener, acceptFailedWith error: TransportError) {
+        server.log("\(sessionType): \(error)")
+    }
+}

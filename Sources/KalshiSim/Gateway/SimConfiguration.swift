@@ -1,0 +1,66 @@
+import FixSession
+import FixTransport
+
+/// An API key the simulator accepts: the key id (the client's SenderCompID) and the RSA public
+/// key its Logon signatures verify with.
+public struct SimAPIKey: Sendable {
+    public var keyID: String
+    /// PEM `BEGIN PUBLIC KEY` (SubjectPublicKeyInfo) or `BEGIN RSA PUBLIC KEY`.
+    public var publicKeyPEM: String
+
+    public init(keyID: String, publicKeyPEM: String) {
+        self.keyID = keyID
+        self.publicKeyPEM = publicKeyPEM
+    }
+}
+
+/// How a ``KalshiSimServer`` runs.
+public struct SimConfiguration: Sendable {
+    /// How the simulator picks its listening ports.
+    public enum Ports: Sendable, Hashable {
+        /// Kalshi's own ports (8228–8233); fails if they are taken.
+        case kalshi
+        /// Kalshi's ports shifted by an offset (e.g. 10000 → 18228…).
+        case offset(Int)
+        /// Ports the kernel picks: what tests use (read ``KalshiSimServer/port(for:)``).
+        case ephemeral
+    }
+
+    /// Prediction (six session types) or margin (NR, RT, DC, MD).
+    public var product: KalshiProduct
+    /// The address listened on; plaintext requires loopback.
+    public var host: String
+    public var ports: Ports
+    /// TLS with a certificate generated at start (the default), or plaintext on loopback.
+    public var useTLS: Bool
+    /// The keys whose signed logons are accepted.
+    public var apiKeys: [SimAPIKey]
+    /// Largest accepted SendingTime skew, seconds (Kalshi: 30 s; Decision Q6).
+    public var sendingTimeTolerance: Double
+    /// Which session types listen (default: all of the product's).
+    public var sessionTypes: [KalshiSessionType]
+    /// Where the simulator reports what it does (logons, refusals, errors), one line each;
+    /// called on the simulator's I/O thread. Never receives key material.
+    public var log: (@Sendable (String) -> Void)?
+
+    public init(product: KalshiProduct = .prediction, host: String = "127.0.0.1", ports: Ports = .ephemeral,
+                useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
+                sessionTypes: [KalshiSessionType]? = nil, log: (@Sendable (String) -> Void)? = nil) {
+        self.product = product
+        self.host = host
+        self.ports = ports
+        self.useTLS = useTLS
+        self.apiKeys = apiKeys
+        self.sendingTimeTolerance = sendingTimeTolerance
+        self.sessionTypes = sessionTypes ?? product.sessionTypes
+        self.log = log
+    }
+
+    func port(for type: KalshiSessionType) -> Int {
+        switch ports {
+        case .kalshi: return type.port
+        case .offset(let offset): return type.port + offset
+        case .ephemeral: return 0
+        }
+    }
+}
