@@ -152,6 +152,44 @@ struct ReactorTests {
         }
     }
 
+    @Test("no route to the host: unreachable with the errno name (inside a private network namespace)", arguments: backends)
+    func unreachable(backend: ReactorConfiguration.BackendPreference) throws {
+        try withReactor(backend) { reactor in
+            // Move the I/O thread into a fresh network namespace: it has only a downed loopback,
+            // so every address is unroutable and connect fails at once with ENETUNREACH.
+            // Needs CAP_SYS_ADMIN (root, as CI runs); without it there is nothing to test here.
+            let unshared = Mutex<Int32>(-1)
+            let done = DispatchSemaphore(value: 0)
+            reactor.execute {
+                unshared.withLock { $0 = enterNewNetworkNamespace() }
+                done.signal()
+            }
+            done.wait()
+            let rc = unshared.withLock { $0 }
+            guard rc == 0 else {
+                withKnownIssue("unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN; errno \(rc)") { throw POSIXError(.EPERM) }
+                return
+            }
+            let delegate = RecordingDelegate()
+            let result = Mutex<TransportError?>(nil)
+            reactor.execute {
+                do throws(TransportError) {
+                    // TEST-NET-1 over TLS (plaintext would be refused before any socket exists).
+                    _ = try reactor.connect(host: "192.0.2.1", port: 8228, security: .tls(TLSConfiguration()),
+                                            timeout: .seconds(5), delegate: delegate)
+                } catch {
+                    result.withLock { $0 = error }
+                }
+            }
+            #expect(delegate.waitClosed(), "the connect to an unroutable address never finished")
+            #expect(result.withLock { $0 } == nil)
+            #expect(delegate.closeError == .unreachable(host: "192.0.2.1", port: 8228, errno: Errno(ENETUNREACH)),
+                    "got \(String(describing: delegate.closeError))")
+            #expect(delegate.closeError?.description.hasPrefix("192.0.2.1:8228 is unreachable: ENETUNREACH") == true,
+                    "\(String(describing: delegate.closeError?.description))")
+        }
+    }
+
     @Test("plaintext to a non-loopback address is refused before any packet is sent", arguments: backends)
     func plaintextPolicy(backend: ReactorConfiguration.BackendPreference) throws {
         try withReactor(backend) { reactor in
@@ -202,3 +240,12 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// `unshare(CLONE_NEWNET)` for the calling thread: 0, or the errno. Looked up with dlsym because
+/// Swift's Glibc module hides GNU extensions, and a test helper does not belong in a C shim.
+func enterNewNetworkNamespace() -> Int32 {
+    typealias Unshare = @convention(c) (Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "unshare") else { return ENOSYS }
+    let cloneNewNet: Int32 = 0x4000_0000  // CLONE_NEWNET, <bits/sched.h>
+    return unsafeBitCast(symbol, to: Unshare.self)(cloneNewNet) == 0 ? 0 : errno
+}
