@@ -267,7 +267,7 @@ public final class SessionCore {
         }
         let expected = store.nextTargetSeqNum
         if seq < expected {
-            fail(.sequenceTooLow(expected: expected, received: seq))
+            failTooLow(expected: expected, received: seq)
             return
         }
         if parameters.role == .acceptor { sendLogon(reset: peerReset) }
@@ -309,13 +309,25 @@ public final class SessionCore {
         if seq == expected { return true }
         if seq < expected {
             if (try? message.body.bool(43)) == true { return false }  // a duplicate we already have
-            fail(.sequenceTooLow(expected: expected, received: seq))
+            failTooLow(expected: expected, received: seq)
             return false
         }
         // Logout past a gap still ends the session; everything else waits for the resend.
         if message.msgType.equals("5") { return true }
         requestResendOrFail(expected: expected, received: seq)
         return false
+    }
+
+    /// FIX: a MsgSeqNum below the expected one without PossDupFlag is a serious error that ends
+    /// the session. The Logout says why before the disconnect, as QuickFIX does, so the
+    /// gateway's logs (and Kalshi support) see the reason rather than a bare disconnect.
+    private func failTooLow(expected: Int, received: Int) {
+        var text = "MsgSeqNum too low, expecting "
+        text += String(expected)
+        text += " but received "
+        text += String(received)
+        sendAdmin(Logout(text: text))
+        fail(.sequenceTooLow(expected: expected, received: received))
     }
 
     private func requestResendOrFail(expected: Int, received: Int) {

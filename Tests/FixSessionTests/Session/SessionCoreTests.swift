@@ -113,13 +113,17 @@ struct SessionCoreTests {
         #expect(sent.count == 1 && field(35, in: sent[0]) == "0" && field(112, in: sent[0]) == "abc-1", "\(sent)")
     }
 
-    @Test("MsgSeqNum too low without PossDup ends the session; with PossDup it is ignored")
+    @Test("MsgSeqNum too low without PossDup ends the session with a Logout saying why; with PossDup it is ignored")
     func tooLow() {
         let core = loggedOn()
         peer.send(order("dup"), to: core, seq: 1, possDup: true)
         #expect(core.state == .active && output.received.isEmpty, "a PossDup duplicate must be ignored")
+        _ = output.take()
         peer.send(order("x"), to: core, seq: 1)
         #expect(output.errors == [.sequenceTooLow(expected: 2, received: 1)])
+        let sent = output.take()
+        #expect(sent.count == 1 && field(35, in: sent[0]) == "5" && field(58, in: sent[0]) == "MsgSeqNum too low, expecting 2 but received 1",
+                "the session must end with a Logout saying why: \(sent)")
         #expect(output.disconnects == 1)
     }
 
