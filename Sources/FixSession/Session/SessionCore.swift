@@ -84,7 +84,14 @@ public final class SessionCore {
         enter(.disconnected, at: clock.monotonicNanoseconds)
     }
 
-    /// Call periodically (at least a few times per heartbeat interval): heartbeats,
+    /// How often to call ``tick()``, in seconds: a tenth of the heartbeat interval, between
+    /// 50 ms and 1 s. Heartbeats are sent up to one period early (never late), and the
+    /// TestRequest and timeouts fire at most one period late.
+    public static func tickPeriod(heartbeatInterval: Int) -> Double {
+        min(1, max(0.05, Double(heartbeatInterval) / 10))
+    }
+
+    /// Call every ``tickPeriod(heartbeatInterval:)`` seconds: heartbeats,
     /// TestRequest after silence, and the logon/logout/heartbeat timeouts.
     public func tick() {
         let now = clock.monotonicNanoseconds
@@ -116,7 +123,10 @@ public final class SessionCore {
                 sendAdmin(TestRequest(testReqID: id))
                 testRequestSentAt = now
             }
-            if now - lastSentAt >= interval {
+            // Due one tick period early, so it leaves at most `interval` after our last message
+            // rather than up to a tick late: peers probe at 1.2 intervals (QuickFIX, in whole
+            // seconds), and a heartbeat a quarter interval late drew their TestRequests.
+            if now - lastSentAt >= interval - nanoseconds(Self.tickPeriod(heartbeatInterval: parameters.heartbeatInterval)) {
                 sendAdmin(Heartbeat())
             }
         }
