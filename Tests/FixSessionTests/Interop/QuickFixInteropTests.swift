@@ -256,9 +256,9 @@ struct QuickFixInteropTests {
     }
 
     @Test("KalshiRT across our process restart (new reactor, same journal): QuickFIX sees the numbers continue",
-          arguments: backends)
-    func restartContinuity(backend: ReactorConfiguration.BackendPreference) throws {
-        let h = try InteropHarness("restart", backend: backend)
+          arguments: [(ReactorConfiguration.BackendPreference.ioUring, true), (.epoll, true), (.ioUring, false)])
+    func restartContinuity(backend: ReactorConfiguration.BackendPreference, graceful: Bool) throws {
+        let h = try InteropHarness(graceful ? "restart" : "crash", backend: backend)
         let journal = h.directory + "/\(InteropHarness.keyID)-KalshiRT.journal"
         var lastSent = 0
         for round in 1...2 {
@@ -277,9 +277,15 @@ struct QuickFixInteropTests {
             h.sendOrder(driver, "restart-\(round)")
             let order = h.peer.waitLine(after: from) { $0.contains("11=restart-\(round)|") && $0.hasPrefix("EVENT app") }
             #expect(order.map(fields(of:))?[43] == nil, "round \(round): a fresh order, not a resend: \(order ?? "never arrived")")
-            h.onIOThread(driver) { $0.logout(text: "restarting") }
+            if graceful {
+                h.onIOThread(driver) { $0.logout(text: "restarting") }
+            } else {
+                // A crash as QuickFIX sees it: the connection goes without a Logout.
+                h.onIOThread(driver) { $0.dropConnection() }
+            }
             #expect(recorder.wait { recorder.states.last == .disconnected })
-            #expect(recorder.errors.isEmpty, "round \(round): \(recorder.errors)")
+            #expect(h.peer.waitLine(after: from) { $0 == "EVENT logout" } != nil, "QuickFIX did not notice the session end")
+            #expect(recorder.errors.filter { $0 != .transport(nil) }.isEmpty, "round \(round): \(recorder.errors)")
             lastSent = store.nextSenderSeqNum - 1
             try store.close()
             try h.restartReactor(backend: backend)
