@@ -13,8 +13,18 @@ import Glibc
 final class InteropHarness: @unchecked Sendable {
     /// SenderCompID of our side: a key id shaped like Kalshi's (a UUID).
     static let keyID = "7c1d6a2e-3b4f-4e5a-9c8d-0f1e2d3c4b5a"
-    static let signer: LogonSigner = try! LogonSigner(contentsOf: QuickFixPeerProcess.material.clientKeyPath)
-    static let otherSigner: LogonSigner = try! LogonSigner(contentsOf: QuickFixPeerProcess.material.otherClientKeyPath)
+    /// Our signer and one for an unrelated key. Once loaded, the private key files are deleted:
+    /// only OpenSSL's in-memory key objects remain, and nothing of them is ever printed.
+    static let signers: (ours: LogonSigner, other: LogonSigner) = {
+        let m = QuickFixPeerProcess.material
+        defer {
+            try? FileManager.default.removeItem(atPath: m.clientKeyPath)
+            try? FileManager.default.removeItem(atPath: m.otherClientKeyPath)
+        }
+        return (try! LogonSigner(contentsOf: m.clientKeyPath), try! LogonSigner(contentsOf: m.otherClientKeyPath))
+    }()
+    static var signer: LogonSigner { signers.ours }
+    static var otherSigner: LogonSigner { signers.other }
 
     let peer: QuickFixPeerProcess
     let directory: String
