@@ -98,6 +98,14 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("pthread")]
         ),
         .target(name: "BenchCorpus", swiftSettings: swiftSettings),
+        // A QuickFIX C++ acceptor (Debian libquickfix-dev) playing Kalshi's side in the interop
+        // tests (Tests/FixSessionTests/Interop); its own SSL acceptor, our dictionary.
+        .executableTarget(
+            name: "QuickFixPeer",
+            cxxSettings: [.define("HAVE_SSL", to: "1")],
+            linkerSettings: [.linkedLibrary("quickfix"), .linkedLibrary("ssl"), .linkedLibrary("crypto"),
+                             .linkedLibrary("pthread")]
+        ),
         .executableTarget(
             name: "Bench",
             dependencies: ["FixCodec", "FixTransport", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
@@ -140,5 +148,7 @@ let package = Package(
             dependencies: ["FixSession", "FixTransport", "CLibUring", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
-    ]
+    ],
+    // QuickFIX 1.15's headers use dynamic exception specifications (`throw(X)`), gone in C++17.
+    cxxLanguageStandard: .gnucxx14
 )

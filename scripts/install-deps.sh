@@ -2,7 +2,9 @@
 # Installs the Debian packages kalshi-fix needs, if missing. Usage: scripts/install-deps.sh [extra packages]
 # Runs `apt-get update` at most once per call, and only when something is missing.
 set -euo pipefail
-packages=(liburing-dev libssl-dev openssl "$@")
+# libquickfix-dev: the QuickFixPeer executable (QuickFIX C++ acceptor of the interop tests) is
+# a target of the package, so every `swift build` needs it, not only `make test`.
+packages=(liburing-dev libssl-dev openssl libquickfix-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

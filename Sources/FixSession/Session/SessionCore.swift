@@ -84,7 +84,14 @@ public final class SessionCore {
         enter(.disconnected, at: clock.monotonicNanoseconds)
     }
 
-    /// Call periodically (at least a few times per heartbeat interval): heartbeats,
+    /// How often to call ``tick()``, in seconds: a tenth of the heartbeat interval, between
+    /// 50 ms and 1 s. Heartbeats are sent up to one period early (never late), and the
+    /// TestRequest and timeouts fire at most one period late.
+    public static func tickPeriod(heartbeatInterval: Int) -> Double {
+        min(1, max(0.05, Double(heartbeatInterval) / 10))
+    }
+
+    /// Call every ``tickPeriod(heartbeatInterval:)`` seconds: heartbeats,
     /// TestRequest after silence, and the logon/logout/heartbeat timeouts.
     public func tick() {
         let now = clock.monotonicNanoseconds
@@ -116,7 +123,10 @@ public final class SessionCore {
                 sendAdmin(TestRequest(testReqID: id))
                 testRequestSentAt = now
             }
-            if now - lastSentAt >= interval {
+            // Due one tick period early, so it leaves at most `interval` after our last message
+            // rather than up to a tick late: peers probe at 1.2 intervals (QuickFIX, in whole
+            // seconds), and a heartbeat a quarter interval late drew their TestRequests.
+            if now - lastSentAt >= interval - nanoseconds(Self.tickPeriod(heartbeatInterval: parameters.heartbeatInterval)) {
                 sendAdmin(Heartbeat())
             }
         }
@@ -267,7 +277,7 @@ public final class SessionCore {
         }
         let expected = store.nextTargetSeqNum
         if seq < expected {
-            fail(.sequenceTooLow(expected: expected, received: seq))
+            failTooLow(expected: expected, received: seq)
             return
         }
         if parameters.role == .acceptor { sendLogon(reset: peerReset) }
@@ -309,13 +319,25 @@ public final class SessionCore {
         if seq == expected { return true }
         if seq < expected {
             if (try? message.body.bool(43)) == true { return false }  // a duplicate we already have
-            fail(.sequenceTooLow(expected: expected, received: seq))
+            failTooLow(expected: expected, received: seq)
             return false
         }
         // Logout past a gap still ends the session; everything else waits for the resend.
         if message.msgType.equals("5") { return true }
         requestResendOrFail(expected: expected, received: seq)
         return false
+    }
+
+    /// FIX: a MsgSeqNum below the expected one without PossDupFlag is a serious error that ends
+    /// the session. The Logout says why before the disconnect, as QuickFIX does, so the
+    /// gateway's logs (and Kalshi support) see the reason rather than a bare disconnect.
+    private func failTooLow(expected: Int, received: Int) {
+        var text = "MsgSeqNum too low, expecting "
+        text += String(expected)
+        text += " but received "
+        text += String(received)
+        sendAdmin(Logout(text: text))
+        fail(.sequenceTooLow(expected: expected, received: received))
     }
 
     private func requestResendOrFail(expected: Int, received: Int) {

@@ -101,9 +101,9 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     }
 
     private func scheduleTick() {
-        // Four ticks per heartbeat interval, at most one per 250 ms: timers stay within a
-        // quarter interval of their deadline without waking the loop often.
-        let interval = max(0.25, Double(core.parameters.heartbeatInterval) / 4)
+        // At most one wake-up a second (50 ms at the shortest): cheap, and it keeps heartbeats
+        // on time (see `SessionCore.tickPeriod`).
+        let interval = SessionCore.tickPeriod(heartbeatInterval: core.parameters.heartbeatInterval)
         tickTimer = reactor.schedule(after: .nanoseconds(Int64(interval * 1e9))) { [weak self] in
             guard let self, self.connection != nil else { return }
             self.core.tick()

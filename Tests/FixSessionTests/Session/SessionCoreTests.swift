@@ -105,6 +105,23 @@ struct SessionCoreTests {
         #expect(output.disconnects == 1 && core.state == .disconnected)
     }
 
+    @Test("ticked every tickPeriod, the Heartbeat leaves within the interval, never after it (QuickFIX probes at 1.2 intervals)")
+    func heartbeatNeverLate() {
+        #expect(SessionCore.tickPeriod(heartbeatInterval: 30) == 1 && SessionCore.tickPeriod(heartbeatInterval: 1) == 0.1
+                    && SessionCore.tickPeriod(heartbeatInterval: 4) == 0.4, "a tenth of the interval, at most 1 s")
+        let core = loggedOn()  // HeartBtInt 10: tick period 1 s; our Logon was the last message sent
+        clock.advance(seconds: 0.3)  // ticks not aligned with the last send, as on a real reactor
+        var heartbeatAt: Double? = nil
+        for tick in 0..<12 where heartbeatAt == nil {
+            core.tick()
+            if output.take().contains(where: { field(35, in: $0) == "0" }) { heartbeatAt = 0.3 + Double(tick) }
+            peer.send(Heartbeat(), to: core)  // the peer stays alive: no TestRequest
+            clock.advance(seconds: 1)
+        }
+        let at = heartbeatAt ?? .infinity
+        #expect(at >= 9 && at <= 10, "the Heartbeat left \(at) s after our last message; due at 10 s, one tick early at most")
+    }
+
     @Test("an inbound TestRequest is answered by a Heartbeat echoing TestReqID")
     func answersTestRequest() {
         let core = loggedOn()
@@ -113,13 +130,17 @@ struct SessionCoreTests {
         #expect(sent.count == 1 && field(35, in: sent[0]) == "0" && field(112, in: sent[0]) == "abc-1", "\(sent)")
     }
 
-    @Test("MsgSeqNum too low without PossDup ends the session; with PossDup it is ignored")
+    @Test("MsgSeqNum too low without PossDup ends the session with a Logout saying why; with PossDup it is ignored")
     func tooLow() {
         let core = loggedOn()
         peer.send(order("dup"), to: core, seq: 1, possDup: true)
         #expect(core.state == .active && output.received.isEmpty, "a PossDup duplicate must be ignored")
+        _ = output.take()
         peer.send(order("x"), to: core, seq: 1)
         #expect(output.errors == [.sequenceTooLow(expected: 2, received: 1)])
+        let sent = output.take()
+        #expect(sent.count == 1 && field(35, in: sent[0]) == "5" && field(58, in: sent[0]) == "MsgSeqNum too low, expecting 2 but received 1",
+                "the session must end with a Logout saying why: \(sent)")
         #expect(output.disconnects == 1)
     }
 
