@@ -120,7 +120,7 @@ final class SimSession: ConnectionDelegate, SessionOutput {
         self.core = core
         core.connected()
         core.receive(message)
-        scheduleTick(every: max(0.25, Double(parameters.heartbeatInterval) / 4))
+        scheduleTick(every: SessionCore.tickPeriod(heartbeatInterval: parameters.heartbeatInterval))
     }
 
     private func scheduleTick(every seconds: Double) {

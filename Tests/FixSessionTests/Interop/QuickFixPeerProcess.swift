@@ -111,7 +111,7 @@ final class QuickFixPeerProcess: @unchecked Sendable {
         let arguments = [executable, "dir=\(directory)", "port=\(port)", "cert=\(m.certificatePath)",
                          "key=\(m.certificateKeyPath)", "pubkey=\(publicKeyPath)", "dictionary=\(Self.dictionaryPath)",
                          "sender=\(sender)", "target=\(target)", "reset=\(resetOnLogon ? "Y" : "N")"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
@@ -232,7 +232,7 @@ final class QuickFixPeerProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let rc = posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
