@@ -27,6 +27,9 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     public weak var handler: (any SessionHandler)?
     /// nil: do not reconnect.
     public let reconnectPolicy: ReconnectPolicy?
+    /// Where every frame written and received goes, if anywhere (shared by the sessions of a
+    /// reactor, if you like: the log's producer is this reactor's thread).
+    public let messageLog: FixMessageLog?
 
     private var connection: Connection?
     private var decoder: KalshiFixDecoder
@@ -34,15 +37,21 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     private var reconnectTimer: Reactor.TimerID?
     private var reconnectAttempt = 0
     private var stopped = false
+    private let clock: any SessionClock
+    private let messageLogSource: FixMessageLog.Source?
 
     /// - Parameters:
     ///   - decodeMode: `.lenient` by default: Kalshi adds tags and enum values over time, and a
     ///     client must not Reject the exchange's messages for that. The simulator uses `.strict`.
+    ///   - messageLog: logs every frame written to the connection and every inbound frame
+    ///     (valid, invalid or garbled), as the session's TargetCompID, with RawData redacted.
+    ///     Recording copies into the log's ring and never blocks (see ``FixMessageLog``).
     public init(reactor: Reactor, host: String, port: Int, security: ConnectionSecurity,
                 parameters: SessionParameters, store: any SessionStore, handler: (any SessionHandler)?,
                 reconnectPolicy: ReconnectPolicy? = ReconnectPolicy(), decodeMode: FixDecodeMode = .lenient,
                 clock: any SessionClock = SystemSessionClock(),
-                logonBody: @escaping LogonBodyWriter = LogonContext.standardBody) {
+                logonBody: @escaping LogonBodyWriter = LogonContext.standardBody,
+                messageLog: FixMessageLog? = nil) {
         self.reactor = reactor
         self.host = host
         self.port = port
@@ -50,6 +59,9 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         self.handler = handler
         self.reconnectPolicy = reconnectPolicy
         self.decoder = KalshiFixDecoder(mode: decodeMode)
+        self.clock = clock
+        self.messageLog = messageLog
+        self.messageLogSource = messageLog?.source(named: parameters.targetCompID)
         self.core = nil
         self.core = SessionCore(parameters: parameters, store: store, output: self, clock: clock, logonBody: logonBody)
     }
@@ -100,6 +112,12 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         }
     }
 
+    @inline(__always)
+    private func log(_ bytes: UnsafeRawBufferPointer, _ direction: FixMessageLog.Direction) {
+        guard let messageLog, let messageLogSource else { return }
+        messageLog.record(bytes, direction, source: messageLogSource, at: clock.utcNow)
+    }
+
     private func scheduleTick() {
         // Four ticks per heartbeat interval, at most one per 250 ms: timers stay within a
         // quarter interval of their deadline without waking the loop often.
@@ -124,13 +142,17 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         while consumed < bytes.count, self.connection === connection {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
             switch decoder.decode(rest) {
+            // Logged before the core sees them, so an answer is logged after its cause.
             case .message(let message, let n):
+                log(UnsafeRawBufferPointer(rebasing: rest[..<n]), .inbound)
                 consumed += n
                 core.receive(message)
             case .invalid(let message, let n, let error):
+                log(UnsafeRawBufferPointer(rebasing: rest[..<n]), .inboundInvalid)
                 consumed += n
                 core.receiveInvalid(message, error: error)
             case .garbled(let skip, let error):
+                log(UnsafeRawBufferPointer(rebasing: rest[..<skip]), .inboundGarbled)
                 consumed += skip
                 core.receiveGarbled(skipped: skip, error: error)
             case .needMoreBytes:
@@ -157,6 +179,7 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
 
     public func sessionWrite(_ frame: UnsafeRawBufferPointer) {
         guard let connection else { return }
+        log(frame, .outbound)
         do throws(TransportError) { try connection.send(frame) } catch {
             handler?.session(self, error: .transport(error))
         }
