@@ -11,6 +11,13 @@ public protocol SessionHandler: AnyObject {
     /// An error; fatal ones (``SessionError/isFatal``) are followed by a disconnect and, when a
     /// reconnect policy is set, a reconnect.
     func session(_ session: SessionDriver, error: SessionError)
+    /// The driver will not connect again until ``SessionDriver/start()``: a logout finished,
+    /// or the connection ended and there is no reconnect policy or it gave up. Default: nothing.
+    func sessionDidStop(_ session: SessionDriver)
+}
+
+extension SessionHandler {
+    public func sessionDidStop(_ session: SessionDriver) {}
 }
 
 /// One FIX session over one TCP/TLS connection of a ``Reactor``: frames and decodes inbound
@@ -37,6 +44,8 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     private var reconnectTimer: Reactor.TimerID?
     private var reconnectAttempt = 0
     private var stopped = false
+    /// The handler has heard ``SessionHandler/sessionDidStop(_:)`` for this run.
+    private var didStop = false
     private let clock: any SessionClock
     private let messageLogSource: FixMessageLog.Source?
 
@@ -69,6 +78,7 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     /// Connects (and reconnects after failures, per the policy). I/O thread only.
     public func start() {
         stopped = false
+        didStop = false
         connect()
     }
 
@@ -77,11 +87,18 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         try core.send(message)
     }
 
-    /// Logs out and does not reconnect. I/O thread only.
+    /// Logs out and does not reconnect; the handler then hears
+    /// ``SessionHandler/sessionDidStop(_:)``. While still connecting, gives up the connection.
+    /// I/O thread only.
     public func logout(text: String? = nil) {
         stopped = true
         if let reconnectTimer { reactor.cancelTimer(reconnectTimer); self.reconnectTimer = nil }
         if core.state == .disconnected {
+            if let connection {
+                connection.close()  // still connecting: its close callback reports the stop
+            } else {
+                reportStopped()
+            }
             return
         }
         core.logout(text: text)
@@ -103,13 +120,22 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
 
     private func scheduleReconnect() {
         guard !stopped, let policy = reconnectPolicy,
-              let delay = policy.delay(attempt: reconnectAttempt, random: Double.random(in: 0...1)) else { return }
+              let delay = policy.delay(attempt: reconnectAttempt, random: Double.random(in: 0...1)) else {
+            reportStopped()
+            return
+        }
         reconnectAttempt += 1
         reconnectTimer = reactor.schedule(after: .nanoseconds(Int64(delay * 1e9))) { [weak self] in
             guard let self, !self.stopped else { return }
             self.reconnectTimer = nil
             self.connect()
         }
+    }
+
+    private func reportStopped() {
+        guard !didStop else { return }
+        didStop = true
+        handler?.sessionDidStop(self)
     }
 
     @inline(__always)
