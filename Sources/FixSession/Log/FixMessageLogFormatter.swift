@@ -72,6 +72,13 @@ struct FixMessageLogFormatter {
         out.append(UInt8(ascii: "Z"))
     }
 
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        var width = 1
+        var v = value
+        while v >= 10 { v /= 10; width += 1 }
+        appendDigits(value, width, to: &out)
+    }
+
     private static func appendDigits(_ value: Int, _ width: Int, to out: inout [UInt8]) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
@@ -85,7 +92,15 @@ struct FixMessageLogFormatter {
 
     /// The frame with `|` for SOH, data fields redacted and, in verbose mode, tag names.
     func appendFrame(_ frame: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        var declared = [Int?](repeating: nil, count: dataFields.count)
+        // Declared lengths per data field (-1: none yet), on the stack.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: dataFields.count) { declared in
+            declared.initialize(repeating: -1)
+            appendFrame(frame, declared: declared, to: &out)
+        }
+    }
+
+    private func appendFrame(_ frame: UnsafeRawBufferPointer, declared: UnsafeMutableBufferPointer<Int>,
+                             to out: inout [UInt8]) {
         let n = frame.count
         var i = 0
         while i < n {
@@ -110,15 +125,17 @@ struct FixMessageLogFormatter {
             let start = j + 1
             if let k = dataFields.firstIndex(where: { $0.data == tag }) {
                 var end = start
-                if let length = declared[k] { end = start + min(length, n - start) }
+                if declared[k] >= 0 { end = start + min(declared[k], n - start) }
                 while end < n, frame[end] != Self.soh { end += 1 }
-                out.append(contentsOf: "<redacted \(end - start) bytes>".utf8)
+                out.append(contentsOf: "<redacted ".utf8)
+                Self.appendDecimal(end - start, to: &out)
+                out.append(contentsOf: " bytes>".utf8)
                 i = end
                 if i < n { out.append(UInt8(ascii: "|")); i += 1 }
                 continue
             }
             if let k = dataFields.firstIndex(where: { $0.length == tag }) {
-                declared[k] = Self.parseLength(frame, from: start)
+                declared[k] = Self.parseLength(frame, from: start) ?? -1
             }
             i = appendSegment(frame, from: start, to: &out)
         }
