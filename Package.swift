@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "BenchCorpus", swiftSettings: swiftSettings),
         .executableTarget(
             name: "Bench",
-            dependencies: ["FixCodec", "FixTransport", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
+            dependencies: ["FixCodec", "FixTransport", "FixSession", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
             swiftSettings: swiftSettings
         ),
 
