@@ -108,7 +108,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["FixCodec", "FixTransport", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
+            dependencies: ["FixCodec", "FixTransport", "FixSession", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
             swiftSettings: swiftSettings
         ),
 

@@ -30,16 +30,19 @@ struct Bench {
             let rows = try RttBenchmarks.run(roundTrips: roundTrips, warmup: min(10_000, roundTrips))
             Report.printRtt(rows, json: json, command: "swift run -c release Bench rtt\(roundTrips == 100_000 ? "" : " --count \(roundTrips)")\(json ? " --json" : "")",
                             roundTrips: roundTrips)
+        case "log":
+            Report.print(LogBenchmarks.run(), json: json, command: "swift run -c release Bench log\(json ? " --json" : "")")
         case "-h", "--help", "help":
             print("""
-                usage: Bench codec|rtt [--json] [--filter SUBSTRING] [--count N]
+                usage: Bench codec|rtt|log [--json] [--filter SUBSTRING] [--count N]
 
                 codec  decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message
                 rtt    64/256-byte ping-pong over loopback against a C echo peer: plain/TLS × io_uring/epoll ×
                        sleep/busy-poll, beside the blocking C client (the floor); µs percentiles of N round trips (default 100000)
+                log    FixMessageLog.record on the producer (ns and allocations per record) and the writer thread behind it
                 """)
         default:
-            print("Bench: unknown benchmark '\(arguments[0])'; available: codec, rtt")
+            print("Bench: unknown benchmark '\(arguments[0])'; available: codec, rtt, log")
             throw BenchError.usage
         }
     }

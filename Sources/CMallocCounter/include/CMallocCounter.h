@@ -8,5 +8,7 @@
 
 /// Number of allocation calls since the process started.
 unsigned long long CMallocCounter_allocations(void);
+/// Number of allocation calls made by the calling thread.
+unsigned long long CMallocCounter_threadAllocations(void);
 
 #endif

@@ -11,6 +11,13 @@ public protocol SessionHandler: AnyObject {
     /// An error; fatal ones (``SessionError/isFatal``) are followed by a disconnect and, when a
     /// reconnect policy is set, a reconnect.
     func session(_ session: SessionDriver, error: SessionError)
+    /// The driver will not connect again until ``SessionDriver/start()``: a logout finished,
+    /// or the connection ended and there is no reconnect policy or it gave up. Default: nothing.
+    func sessionDidStop(_ session: SessionDriver)
+}
+
+extension SessionHandler {
+    public func sessionDidStop(_ session: SessionDriver) {}
 }
 
 /// One FIX session over one TCP/TLS connection of a ``Reactor``: frames and decodes inbound
@@ -27,6 +34,9 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     public weak var handler: (any SessionHandler)?
     /// nil: do not reconnect.
     public let reconnectPolicy: ReconnectPolicy?
+    /// Where every frame written and received goes, if anywhere (shared by the sessions of a
+    /// reactor, if you like: the log's producer is this reactor's thread).
+    public let messageLog: FixMessageLog?
 
     private var connection: Connection?
     private var decoder: KalshiFixDecoder
@@ -34,15 +44,23 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     private var reconnectTimer: Reactor.TimerID?
     private var reconnectAttempt = 0
     private var stopped = false
+    /// The handler has heard ``SessionHandler/sessionDidStop(_:)`` for this run.
+    private var didStop = false
+    private let clock: any SessionClock
+    private let messageLogSource: FixMessageLog.Source?
 
     /// - Parameters:
     ///   - decodeMode: `.lenient` by default: Kalshi adds tags and enum values over time, and a
     ///     client must not Reject the exchange's messages for that. The simulator uses `.strict`.
+    ///   - messageLog: logs every frame written to the connection and every inbound frame
+    ///     (valid, invalid or garbled), as the session's TargetCompID, with RawData redacted.
+    ///     Recording copies into the log's ring and never blocks (see ``FixMessageLog``).
     public init(reactor: Reactor, host: String, port: Int, security: ConnectionSecurity,
                 parameters: SessionParameters, store: any SessionStore, handler: (any SessionHandler)?,
                 reconnectPolicy: ReconnectPolicy? = ReconnectPolicy(), decodeMode: FixDecodeMode = .lenient,
                 clock: any SessionClock = SystemSessionClock(),
-                logonBody: @escaping LogonBodyWriter = LogonContext.standardBody) {
+                logonBody: @escaping LogonBodyWriter = LogonContext.standardBody,
+                messageLog: FixMessageLog? = nil) {
         self.reactor = reactor
         self.host = host
         self.port = port
@@ -50,6 +68,9 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         self.handler = handler
         self.reconnectPolicy = reconnectPolicy
         self.decoder = KalshiFixDecoder(mode: decodeMode)
+        self.clock = clock
+        self.messageLog = messageLog
+        self.messageLogSource = messageLog?.source(named: parameters.targetCompID)
         self.core = nil
         self.core = SessionCore(parameters: parameters, store: store, output: self, clock: clock, logonBody: logonBody)
     }
@@ -57,6 +78,7 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
     /// Connects (and reconnects after failures, per the policy). I/O thread only.
     public func start() {
         stopped = false
+        didStop = false
         connect()
     }
 
@@ -65,11 +87,18 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         try core.send(message)
     }
 
-    /// Logs out and does not reconnect. I/O thread only.
+    /// Logs out and does not reconnect; the handler then hears
+    /// ``SessionHandler/sessionDidStop(_:)``. While still connecting, gives up the connection.
+    /// I/O thread only.
     public func logout(text: String? = nil) {
         stopped = true
         if let reconnectTimer { reactor.cancelTimer(reconnectTimer); self.reconnectTimer = nil }
         if core.state == .disconnected {
+            if let connection {
+                connection.close()  // still connecting: its close callback reports the stop
+            } else {
+                reportStopped()
+            }
             return
         }
         core.logout(text: text)
@@ -91,13 +120,28 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
 
     private func scheduleReconnect() {
         guard !stopped, let policy = reconnectPolicy,
-              let delay = policy.delay(attempt: reconnectAttempt, random: Double.random(in: 0...1)) else { return }
+              let delay = policy.delay(attempt: reconnectAttempt, random: Double.random(in: 0...1)) else {
+            reportStopped()
+            return
+        }
         reconnectAttempt += 1
         reconnectTimer = reactor.schedule(after: .nanoseconds(Int64(delay * 1e9))) { [weak self] in
             guard let self, !self.stopped else { return }
             self.reconnectTimer = nil
             self.connect()
         }
+    }
+
+    private func reportStopped() {
+        guard !didStop else { return }
+        didStop = true
+        handler?.sessionDidStop(self)
+    }
+
+    @inline(__always)
+    private func log(_ bytes: UnsafeRawBufferPointer, _ direction: FixMessageLog.Direction) {
+        guard let messageLog, let messageLogSource else { return }
+        messageLog.record(bytes, direction, source: messageLogSource, at: clock.utcNow)
     }
 
     private func scheduleTick() {
@@ -124,13 +168,17 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
         while consumed < bytes.count, self.connection === connection {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[consumed...])
             switch decoder.decode(rest) {
+            // Logged before the core sees them, so an answer is logged after its cause.
             case .message(let message, let n):
+                log(UnsafeRawBufferPointer(rebasing: rest[..<n]), .inbound)
                 consumed += n
                 core.receive(message)
             case .invalid(let message, let n, let error):
+                log(UnsafeRawBufferPointer(rebasing: rest[..<n]), .inboundInvalid)
                 consumed += n
                 core.receiveInvalid(message, error: error)
             case .garbled(let skip, let error):
+                log(UnsafeRawBufferPointer(rebasing: rest[..<skip]), .inboundGarbled)
                 consumed += skip
                 core.receiveGarbled(skipped: skip, error: error)
             case .needMoreBytes:
@@ -157,6 +205,7 @@ public final class SessionDriver: ConnectionDelegate, SessionOutput {
 
     public func sessionWrite(_ frame: UnsafeRawBufferPointer) {
         guard let connection else { return }
+        log(frame, .outbound)
         do throws(TransportError) { try connection.send(frame) } catch {
             handler?.session(self, error: .transport(error))
         }

@@ -133,20 +133,6 @@ final class DriverRecorder: SessionHandler, @unchecked Sendable {
 struct SessionDriverTests {
     static let backends: [ReactorConfiguration.BackendPreference] = [.ioUring, .epoll]
 
-    /// Creates and starts a plaintext driver to 127.0.0.1:`port` on the reactor's thread.
-    func startDriver(_ reactor: Reactor, port: Int, parameters: SessionParameters, store: any SessionStore,
-                     recorder: DriverRecorder, reconnect: ReconnectPolicy? = nil) -> DriverBox {
-        let holder = DriverBox()
-        nonisolated(unsafe) let store = store  // used only on the I/O thread from here on
-        reactor.execute {
-            let driver = SessionDriver(reactor: reactor, host: "127.0.0.1", port: port, security: .plaintext,
-                                       parameters: parameters, store: store, handler: recorder, reconnectPolicy: reconnect)
-            holder.driver = driver
-            driver.start()
-        }
-        return holder
-    }
-
     func order(_ id: String) -> NewOrderSingle {
         NewOrderSingle(clOrdID: id, orderQty: FixDecimal(mantissa: 1, scale: 0), ordType: .limit,
                        price: FixDecimal(mantissa: 50, scale: 0), side: .buyYes, symbol: "KXTEST-26")
@@ -223,6 +209,23 @@ struct SessionDriverTests {
         #expect(recorder.errors.allSatisfy { $0 == .transport(.connectionRefused(host: "127.0.0.1", port: port)) }, "\(recorder.errors)")
         reactor.execute { holder.driver!.logout() }
     }
+}
+
+/// Creates and starts a plaintext driver to 127.0.0.1:`port` on the reactor's thread.
+func startDriver(_ reactor: Reactor, port: Int, parameters: SessionParameters, store: any SessionStore,
+                 recorder: some SessionHandler & Sendable, reconnect: ReconnectPolicy? = nil,
+                 logonBody: @escaping @Sendable (inout FixWriter, LogonContext) throws -> Void = LogonContext.standardBody,
+                 messageLog: FixMessageLog? = nil) -> DriverBox {
+    let holder = DriverBox()
+    nonisolated(unsafe) let store = store  // used only on the I/O thread from here on
+    reactor.execute {
+        let driver = SessionDriver(reactor: reactor, host: "127.0.0.1", port: port, security: .plaintext,
+                                   parameters: parameters, store: store, handler: recorder, reconnectPolicy: reconnect,
+                                   logonBody: logonBody, messageLog: messageLog)
+        holder.driver = driver
+        driver.start()
+    }
+    return holder
 }
 
 /// A port that was bound and released: nothing listens there.
