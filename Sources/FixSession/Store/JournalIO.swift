@@ -20,13 +20,22 @@ enum JournalIO {
         }
     }
 
-    /// Takes an exclusive `flock` without waiting. `flock` locks belong to the open file
+    /// Takes an exclusive `flock` (non-blocking, briefly retried). `flock` locks belong to the open file
     /// description, so a second open of the same file (another process, or this one) fails
     /// with `EWOULDBLOCK`, and the kernel releases the lock when the process dies.
+    ///
+    /// A lock still held for up to ≈ 100 ms is waited for: a child process forked by another
+    /// thread (posix_spawn) shares our descriptors until its exec closes them (O_CLOEXEC), so a
+    /// store closed and reopened in that window would otherwise see its own lock as taken.
     static func lockExclusive(_ fd: Int32) -> Errno? {
+        var attempts = 0
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { return nil }
-            if errno != EINTR { return Errno(errno) }
+            let error = errno
+            if error == EINTR { continue }
+            guard error == EWOULDBLOCK, attempts < 50 else { return Errno(error) }
+            attempts += 1
+            usleep(2_000)
         }
     }
 
