@@ -1,1 +1,0 @@
-// Matching-engine tests live in this folder.
