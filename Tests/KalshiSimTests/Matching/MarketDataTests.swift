@@ -71,6 +71,18 @@ extension MatchingEngineTests {
             #expect(changes.isEmpty, "a drain empties the feed")
         }
 
+        @Test("with the feed turned off nothing accumulates")
+        func feedOff() {
+            var engine = makeEngine()
+            engine.recordsMarketData = false
+            var changes: [SimMarketDataChange] = []
+            engine.submitResting(request(alice, "a", .sell, cents: 50, qty(1)))
+            engine.submitCollecting(request(bob, "b", .buy, cents: 50, qty(2)))
+            engine.drainMarketData(into: &changes)
+            #expect(changes.isEmpty, "\(changes)")
+            #expect(engine.lastTradePrice(market: market) == .cents(50), "last trade is kept regardless")
+        }
+
         @Test("fixed-point descriptions")
         func descriptions() {
             #expect(SimPrice.cents(55).description == "0.5500")
