@@ -205,7 +205,9 @@ extension SimMatchingEngine {
         return true
     }
 
-    /// Ends a trading pause. - Returns: false for an unknown market.
+    /// Ends a trading pause.
+    ///
+    /// - Returns: false for an unknown market.
     @discardableResult
     public mutating func resume(market: String) -> Bool {
         guard let m = marketIndexByTicker[market] else { return false }

@@ -127,7 +127,7 @@ extension SimMatchingEngine {
                 for tick in side.levels.indices {
                     let level = side.levels[tick]
                     let bit = side.occupied[tick >> 6] & (1 << UInt64(tick & 63)) != 0
-                    let name = "\(market.ticker) \(s == 0 ? "bid" : "ask") level \(market.price(atTick: tick))"
+                    var name: String { "\(market.ticker) \(s == 0 ? "bid" : "ask") level \(market.price(atTick: tick))" }
                     if bit != (level.count > 0) { problems.append("\(name): bitmap says \(bit), count \(level.count)") }
                     if level.count > 0 && (expectedBest < 0 || side.isBetter(tick, than: expectedBest)) { expectedBest = tick }
                     var quantity: Int64 = 0, count: Int32 = 0, prev: Int32 = -1

@@ -50,6 +50,11 @@ public struct SimMatchingEngine {
     /// Scratch list of slots for sweeps (mass cancel, pause, expiry), reused.
     var scratchSlots: [Int32] = []
 
+    /// Whether the engine records the market-data change feed (trade prints and changed levels)
+    /// for ``drainMarketData(into:)``. Trade prints accumulate until drained, so a caller that
+    /// never drains should turn this off. Default true.
+    public var recordsMarketData = true
+
     /// An engine with no markets, with room for `expectedOrders` open orders before any growth.
     public init(expectedOrders: Int = 1024) {
         orders.reserveCapacity(expectedOrders)
@@ -314,9 +319,11 @@ extension SimMatchingEngine {
                 nextTradeID += 1
                 let q = SimQuantity(hundredths: quantity)
                 markets[m].lastTradePrice = price
-                pendingTrades.append(SimTradePrint(
-                    market: markets[m].ticker, tradeID: tradeID, price: price, quantity: q,
-                    aggressorSide: takerSide, time: now))
+                if recordsMarketData {
+                    pendingTrades.append(SimTradePrint(
+                        market: markets[m].ticker, tradeID: tradeID, price: price, quantity: q,
+                        aggressorSide: takerSide, time: now))
+                }
                 let makerFilled = orders[makerSlot].leaves == 0
                 events.append(.fill(SimFill(
                     tradeID: tradeID, market: markets[m].ticker, price: price, quantity: q,
@@ -406,6 +413,7 @@ extension SimMatchingEngine {
     }
 
     mutating func markDirty(market m: Int, side: Int, tick: Int) {
+        guard recordsMarketData else { return }
         markets[m].sides[side].markDirty(tick)
         if !markets[m].hasDirtyLevels {
             markets[m].hasDirtyLevels = true

@@ -113,7 +113,8 @@ public enum SimSide: UInt8, Sendable, CustomStringConvertible {
 
 /// Time in force (FACTS §9.1, tag 59). Times are nanoseconds since the Unix epoch.
 public enum SimTimeInForce: Hashable, Sendable {
-    /// Day (`0`): rests until `endOfDay`, the deadline the caller computes (Kalshi: 11:59:59.999 pm ET).
+    /// Day (`0`): rests until `endOfDay`, the deadline the caller computes (Kalshi: 11:59:59.999 pm ET);
+    /// like GTD, a deadline not after now behaves as IOC.
     case day(endOfDay: Int64)
     /// Good till cancel (`1`).
     case goodTillCancel
@@ -124,7 +125,8 @@ public enum SimTimeInForce: Hashable, Sendable {
     /// Good till date (`6`): rests until `expireTime`; an `expireTime` not after now behaves as IOC.
     case goodTillDate(expireTime: Int64)
 
-    /// The deadline of a resting order, if any (nanoseconds since the Unix epoch).
+    /// The deadline of a resting order, if any (nanoseconds since the Unix epoch); the order
+    /// expires when `now >= deadline`.
     @inlinable public var deadline: Int64? {
         switch self {
         case .day(let t), .goodTillDate(let t): return t

@@ -123,7 +123,7 @@ extension SimMatchingEngine {
         return events
     }
 
-    /// The (price in cents, contracts in hundredths, order count) levels of one side, best first.
+    /// The levels of one side, best first, as "price x quantity / order count" (e.g. `0.5500x3.00/2`).
     func levels(_ ticker: String, _ side: SimSide) -> [String] {
         depth(market: ticker, side: side).map { "\($0.price)x\($0.quantity)/\($0.orderCount)" }
     }
