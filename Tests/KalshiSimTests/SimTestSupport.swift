@@ -4,6 +4,7 @@ import FixTransport
 import Foundation
 import KalshiSim
 import Synchronization
+import Testing
 
 /// Keys shared by the simulator tests (RSA generation is the slow part, so once per run).
 enum SimTestKeys {
@@ -27,9 +28,11 @@ final class SimHarness: @unchecked Sendable {
     let client: Reactor
     let log = SimLogCollector()
 
-    init(product: KalshiProduct = .prediction, useTLS: Bool = true, sessionTypes: [KalshiSessionType]? = nil) throws {
+    init(product: KalshiProduct = .prediction, useTLS: Bool = true, sessionTypes: [KalshiSessionType]? = nil,
+         extraKeys: [SimAPIKey] = []) throws {
         let log = self.log
-        sim = try KalshiSimServer(configuration: SimConfiguration(product: product, useTLS: useTLS, apiKeys: [SimTestKeys.apiKey],
+        sim = try KalshiSimServer(configuration: SimConfiguration(product: product, useTLS: useTLS,
+                                                                  apiKeys: [SimTestKeys.apiKey] + extraKeys,
                                                                   sessionTypes: sessionTypes, log: log.sink))
         try sim.start()
         client = try Reactor()
@@ -76,6 +79,24 @@ final class SimHarness: @unchecked Sendable {
     }
 }
 
+extension SimHarness {
+    /// Sends `message` on `client`'s session from the client I/O thread.
+    func send<Message: FixEncodableMessage & SendableMetatype>(_ message: Message, on client: ClientRecorder) {
+        nonisolated(unsafe) let message = message
+        self.client.execute {
+            do throws(SessionError) { try client.driver?.send(message) } catch {
+                Issue.record("send failed: \(error)")
+            }
+        }
+    }
+
+    /// Logs `client` out and waits for the disconnect.
+    func logout(_ client: ClientRecorder) {
+        self.client.execute { client.driver?.logout() }
+        _ = client.wait { $0.isDisconnected }
+    }
+}
+
 /// Records a client session's events; thread-safe reads for the test thread.
 final class ClientRecorder: SessionHandler, @unchecked Sendable {
     private let lock = NSLock()
@@ -111,6 +132,21 @@ final class ClientRecorder: SessionHandler, @unchecked Sendable {
             usleep(5_000)
         }
         return condition(self)
+    }
+
+    /// Inbound application messages of type `msgType` (e.g. "8"), oldest first.
+    func messages(ofType msgType: String) -> [String] {
+        messages.filter { field(35, in: $0) == msgType }
+    }
+
+    /// Waits for an ExecutionReport with ExecType (150) `execType` for ClOrdID `clOrdID`; returns it.
+    func waitForReport(execType: String, clOrdID: String, seconds: Double = 5) -> String? {
+        var found: String?
+        _ = wait(seconds: seconds) { recorder in
+            found = recorder.messages(ofType: "8").first { field(150, in: $0) == execType && field(11, in: $0) == clOrdID }
+            return found != nil
+        }
+        return found
     }
 
     var isActive: Bool { states.last == .active }

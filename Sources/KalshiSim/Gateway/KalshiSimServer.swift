@@ -29,7 +29,7 @@ public final class KalshiSimServer: @unchecked Sendable {
     /// The certificate presented on TLS (nil in plaintext mode).
     public let certificate: SelfSignedCertificate?
 
-    private let verifiers = Mutex<[String: LogonSignatureVerifier]>([:])
+    private let verifiers = Mutex<[String: (verifier: LogonSignatureVerifier, account: String)]>([:])
     private let boundPorts = Mutex<[KalshiSessionType: Int]>([:])
     // I/O-thread state.
     private var listeners: [Listener] = []
@@ -44,7 +44,7 @@ public final class KalshiSimServer: @unchecked Sendable {
         self.configuration = configuration
         reactor = try Reactor(configuration: reactorConfiguration)
         certificate = configuration.useTLS ? try SelfSignedCertificate(commonName: "KalshiSim") : nil
-        exchange = SimExchange(product: configuration.product)
+        exchange = SimExchange(product: configuration.product, markets: configuration.markets)
         exchange.server = self
         for key in configuration.apiKeys { try register(key) }
     }
@@ -52,7 +52,7 @@ public final class KalshiSimServer: @unchecked Sendable {
     /// Accepts signed logons from `key` from now on. Any thread.
     public func register(_ key: SimAPIKey) throws(LogonSignerError) {
         let verifier = try LogonSignatureVerifier(publicKeyPEM: Array(key.publicKeyPEM.utf8))
-        verifiers.withLock { $0[key.keyID] = verifier }
+        verifiers.withLock { $0[key.keyID] = (verifier, key.account) }
     }
 
     /// A client TLS configuration that trusts and pins this simulator's certificate.
@@ -92,7 +92,17 @@ public final class KalshiSimServer: @unchecked Sendable {
         reactor.stopAndJoin()
     }
 
+    /// Expires DAY/GTD orders once a second.
+    private func scheduleExpiry() {
+        reactor.schedule(after: .seconds(1)) { [weak self] in
+            guard let self else { return }
+            self.exchange.orderEntry.expireDue()
+            self.scheduleExpiry()
+        }
+    }
+
     private func openListeners() throws(TransportError) {
+        scheduleExpiry()
         let security: ListenerSecurity = certificate.map { .tls(TLSServerConfiguration(selfSigned: $0)) } ?? .plaintext
         for type in configuration.sessionTypes {
             let delegate = SimListenerDelegate(server: self, sessionType: type)
@@ -117,7 +127,11 @@ public final class KalshiSimServer: @unchecked Sendable {
     }
 
     func verifier(for keyID: String) -> LogonSignatureVerifier? {
-        verifiers.withLock { $0[keyID] }
+        verifiers.withLock { $0[keyID]?.verifier }
+    }
+
+    func account(of keyID: String) -> String? {
+        verifiers.withLock { $0[keyID]?.account }
     }
 
     /// One store per (key, session type): RT and PT keep their numbers across reconnects.

@@ -7,10 +7,41 @@ public struct SimAPIKey: Sendable {
     public var keyID: String
     /// PEM `BEGIN PUBLIC KEY` (SubjectPublicKeyInfo) or `BEGIN RSA PUBLIC KEY`.
     public var publicKeyPEM: String
+    /// The account the key trades for (default: its own). Keys of one account share orders,
+    /// positions and listener copies (a listener session needs its own key, FACTS §10).
+    public var account: String
 
-    public init(keyID: String, publicKeyPEM: String) {
+    public init(keyID: String, publicKeyPEM: String, account: String? = nil) {
         self.keyID = keyID
         self.publicKeyPEM = publicKeyPEM
+        self.account = account ?? keyID
+    }
+}
+
+/// A market the simulator trades.
+public struct SimMarket: Sendable, Hashable {
+    /// Market ticker (Symbol, 55).
+    public var ticker: String
+    /// Price increment: 1 cent (prediction default) or 0.0001 dollar (margin, subpenny).
+    public var tick: SimPrice
+    /// Margin accepts whole contracts only (FACTS §17).
+    public var wholeContractsOnly: Bool
+
+    public init(ticker: String, tick: SimPrice = .cents(1), wholeContractsOnly: Bool = false) {
+        self.ticker = ticker
+        self.tick = tick
+        self.wholeContractsOnly = wholeContractsOnly
+    }
+
+    /// Demo markets per product: prediction event contracts and one perpetual.
+    public static func defaults(for product: KalshiProduct) -> [SimMarket] {
+        switch product {
+        case .prediction:
+            return [SimMarket(ticker: "KXFEDDECISION-26DEC-H0"), SimMarket(ticker: "KXBTCD-26DEC3117-T100000"),
+                    SimMarket(ticker: "INXD-26DEC31-B6000")]
+        case .margin:
+            return [SimMarket(ticker: "BTC-PERP", tick: SimPrice(units: 1), wholeContractsOnly: true)]
+        }
     }
 }
 
@@ -35,6 +66,8 @@ public struct SimConfiguration: Sendable {
     public var useTLS: Bool
     /// The keys whose signed logons are accepted.
     public var apiKeys: [SimAPIKey]
+    /// The markets traded (default: ``SimMarket/defaults(for:)``).
+    public var markets: [SimMarket]
     /// Largest accepted SendingTime skew, seconds (Kalshi: 30 s; Decision Q6).
     public var sendingTimeTolerance: Double
     /// Which session types listen (default: all of the product's).
@@ -45,7 +78,8 @@ public struct SimConfiguration: Sendable {
 
     public init(product: KalshiProduct = .prediction, host: String = "127.0.0.1", ports: Ports = .ephemeral,
                 useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
-                sessionTypes: [KalshiSessionType]? = nil, log: (@Sendable (String) -> Void)? = nil) {
+                sessionTypes: [KalshiSessionType]? = nil, markets: [SimMarket]? = nil,
+                log: (@Sendable (String) -> Void)? = nil) {
         self.product = product
         self.host = host
         self.ports = ports
@@ -53,6 +87,7 @@ public struct SimConfiguration: Sendable {
         self.apiKeys = apiKeys
         self.sendingTimeTolerance = sendingTimeTolerance
         self.sessionTypes = sessionTypes ?? product.sessionTypes
+        self.markets = markets ?? SimMarket.defaults(for: product)
         self.log = log
     }
 

@@ -1,22 +1,73 @@
 import FixCodec
 import FixSession
 
-/// The exchange behind the gateway: routes each logged-on session's application messages
-/// by session type. I/O thread only.
+/// The exchange behind the gateway: accounts, markets, and the per-role handlers each
+/// logged-on session's application messages are routed to. I/O thread only.
 final class SimExchange {
     let product: KalshiProduct
-    weak var server: KalshiSimServer?
+    unowned(unsafe) var server: KalshiSimServer!
+    private(set) var orderEntry: SimOrderEntry!
+    private var owners: [String: SimOwnerID] = [:]
 
-    init(product: KalshiProduct) {
+    init(product: KalshiProduct, markets: [SimMarket]) {
         self.product = product
+        orderEntry = SimOrderEntry(exchange: self, now: FixTimestamp.now().nanosecondsSinceEpoch)
+        for market in markets { addMarket(market) }
+    }
+
+    /// Wall-clock nanoseconds since the Unix epoch: what the engine's deadlines compare with.
+    var now: Int64 { FixTimestamp.now().nanosecondsSinceEpoch }
+
+    @discardableResult
+    func addMarket(_ market: SimMarket) -> Bool {
+        orderEntry.engine.addMarket(market.ticker, config: SimMarketConfig(tick: market.tick, wholeContractsOnly: market.wholeContractsOnly))
+    }
+
+    /// The account a session trades for (its API key's account), as the engine's owner id.
+    func owner(of session: SimSession) -> SimOwnerID? {
+        guard let keyID = session.keyID, let account = server.account(of: keyID) else { return nil }
+        if let owner = owners[account] { return owner }
+        let owner = SimOwnerID(UInt64(owners.count + 1))
+        owners[account] = owner
+        return owner
+    }
+
+    /// Logged-on listener sessions (20126=Y) of `owner`'s account: they mirror its reports.
+    func listeners(of owner: SimOwnerID) -> [SimSession] {
+        server.sessions.values.filter { $0.isActive && $0.options.listener && self.owner(of: $0) == owner }
     }
 
     func sessionActive(_ session: SimSession) {}
 
-    func sessionClosed(_ session: SimSession) {}
+    func sessionClosed(_ session: SimSession) {
+        if session.sessionType.isOrderEntry { orderEntry.sessionClosed(session) }
+    }
+
+    /// The book changed: market-data subscribers will hear about it (issue 6 item 4).
+    func marketDataChanged() {}
 
     func received(_ message: FixMessage, on session: SimSession) {
+        let type = message.msgType
+        if session.sessionType.isOrderEntry {
+            let isOrderMessage = type.equals("D") || type.equals("F") || type.equals("G") || type.equals("q")
+            if isOrderMessage && session.options.listener {
+                // Listener sessions are read-only (FACTS §10).
+                session.businessReject(message, reason: .notAuthorized, text: "Listener sessions cannot send \(type.string)")
+                return
+            }
+            if type.equals("D") { return orderEntry.newOrder(message, on: session) }
+            if type.equals("F") { return orderEntry.cancel(message, on: session) }
+            if type.equals("G") { return orderEntry.replace(message, on: session) }
+            if type.equals("q") {
+                // Mass cancel is a KalshiNR message (FACTS §9.4).
+                guard session.sessionType == .kalshiNR else {
+                    session.businessReject(message, reason: .unsupportedMessageType, text: "OrderMassCancelRequest is only accepted on KalshiNR")
+                    return
+                }
+                return orderEntry.massCancel(message, on: session)
+            }
+        }
         session.businessReject(message, reason: .unsupportedMessageType,
-                               text: "Unsupported Message Type \(message.msgType.string) on \(session.sessionType)", refTagID: 35)
+                               text: "Unsupported Message Type \(type.string) on \(session.sessionType)", refTagID: 35)
     }
 }
