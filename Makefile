@@ -9,11 +9,10 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 deps:
 	@scripts/install-deps.sh
 
-## The main job. Until the demo lands (issue 8) it builds everything in release and runs the
-## codec benchmark on the fixed corpus, which exercises the generated codec end to end.
+## The main job: the demo against the embedded simulated Kalshi gateway (loopback TLS), in release.
 run: deps
-	$(SWIFT) build -c release
-	.build/release/Bench codec
+	$(SWIFT) build -c release --product kalshi-fix
+	.build/release/kalshi-fix demo
 
 ## The test suite (the command CI runs).
 test: deps

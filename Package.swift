@@ -30,8 +30,13 @@ let package = Package(
         .library(name: "RestFallback", targets: ["RestFallback"]),
         .library(name: "KalshiSim", targets: ["KalshiSim"]),
         .executable(name: "Bench", targets: ["Bench"]),
+        .executable(name: "kalshi-fix", targets: ["KalshiFixCLI"]),
         .executable(name: "fix-codegen", targets: ["fix-codegen"]),
         .plugin(name: "FixCodegenPlugin", targets: ["FixCodegenPlugin"]),
+    ],
+    dependencies: [
+        // The CLI's command-line parsing; the only package dependency, used by the CLI target only.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // MARK: C shims (only what Swift cannot import by itself)
@@ -91,6 +96,15 @@ let package = Package(
             name: "RestFallback",
             swiftSettings: swiftSettings
         ),
+        // The `kalshi-fix` command: demo, sim, order, … (issue 8).
+        .executableTarget(
+            name: "KalshiFixCLI",
+            dependencies: [
+                "KalshiSim", "FixSession", "FixTransport", "FixCodec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "CMallocCounter"),
         // The rtt benchmark's C echo peer and blocking C ping-pong client (the floor).
         .target(
@@ -113,6 +127,8 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Child processes and built-executable lookup shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
         // A tiny dictionary run through the same plugin, so the generator's output is
         // compiled and exercised in tests (golden behaviour rather than golden text).
         .target(
@@ -139,13 +155,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "KalshiFixCLITests",
+            dependencies: ["FixSession", "FixTransport", "FixCodec", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "KalshiSimTests",
             dependencies: ["KalshiSim", "FixSession", "FixTransport", "FixCodec"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FixSessionTests",
-            dependencies: ["FixSession", "FixTransport", "CLibUring", "COpenSSL"],
+            dependencies: ["FixSession", "FixTransport", "CLibUring", "COpenSSL", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

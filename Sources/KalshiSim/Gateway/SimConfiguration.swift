@@ -55,6 +55,8 @@ public struct SimConfiguration: Sendable {
         case offset(Int)
         /// Ports the kernel picks: what tests use (read ``KalshiSimServer/port(for:)``).
         case ephemeral
+        /// These ports (session types not listed get ephemeral ones).
+        case explicit([KalshiSessionType: Int])
     }
 
     /// Prediction (six session types) or margin (NR, RT, DC, MD).
@@ -96,6 +98,7 @@ public struct SimConfiguration: Sendable {
         case .kalshi: return type.port
         case .offset(let offset): return type.port + offset
         case .ephemeral: return 0
+        case .explicit(let ports): return ports[type] ?? 0
         }
     }
 }
