@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "FixEngine",
-            dependencies: ["FixSession"],
+            dependencies: ["FixSession", "FixCodec", "FixTransport"],
             swiftSettings: swiftSettings
         ),
         // The embedded simulated Kalshi gateway: the demo, engine tests and benchmarks run against it.
@@ -152,6 +152,11 @@ let package = Package(
         .testTarget(
             name: "FixTransportTests",
             dependencies: ["FixTransport", "CLibUring", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FixEngineTests",
+            dependencies: ["FixEngine", "FixSession", "FixCodec", "FixTransport", "KalshiSim", "BenchCorpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,9 @@
-/// FixEngine: the trading API (order entry with state, order groups, risk limits,
-/// FixOrderBook, settlement reassembly, drop copy, RFQ).
+/// FixEngine: the trading API on top of FixSession — order entry with an order-state tracker
+/// and pre-trade risk checks, market-data books, settlement reassembly, drop-copy
+/// reconciliation.
 ///
-/// Status: not yet implemented; this target exists so the layering builds. See docs/STATUS.md
-/// and issue "FixEngine".
+/// - `Values/`: fixed-point prices (YES price, 1/10,000 dollar) and quantities (1/100 contract).
+/// - `Orders/`: order requests, the order-state tracker, fills and positions.
+/// - `Risk/`: pre-trade limits and the kill switch.
+/// - `Client/`: ``FixClient``: sessions on one I/O thread.
 import FixSession

@@ -190,7 +190,8 @@ public final class Reactor: @unchecked Sendable {
         for callback in timers.popDue(now: Self.monotonicNanoseconds()) { callback() }
     }
 
-    static func monotonicNanoseconds() -> UInt64 {
+    /// CLOCK_MONOTONIC in nanoseconds: the clock timers use. Any thread.
+    public static func monotonicNanoseconds() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)

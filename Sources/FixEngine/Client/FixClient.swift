@@ -1,0 +1,77 @@
+import FixSession
+import FixTransport
+import Synchronization
+
+/// The entry point of the trading API: one I/O thread (a ``Reactor``) serving any number of
+/// Kalshi sessions — order entry, listeners, drop copy, market data — of either product.
+///
+/// ```swift
+/// let client = try FixClient()
+/// client.start()
+/// let orders = try client.openOrderEntry(configuration, limits: RiskLimits(maxOrderQuantity: 100))
+/// client.execute {
+///     orders.delegate = strategy
+///     orders.start()
+/// }
+/// ```
+///
+/// ### Threading
+/// ``start()``, ``stop()`` and ``execute(_:)``: any thread (not the I/O thread for stop).
+/// ``openOrderEntry(_:store:limits:reconnectPolicy:messageLog:)`` validates and builds on the
+/// calling thread; the session objects themselves are I/O-thread only — touch them inside
+/// ``execute(_:)`` or from their delegate callbacks.
+public final class FixClient: @unchecked Sendable {
+    public let reactor: Reactor
+    private let started = Atomic<Bool>(false)
+
+    public init(reactorConfiguration: ReactorConfiguration = ReactorConfiguration()) throws(TransportError) {
+        reactor = try Reactor(configuration: reactorConfiguration)
+    }
+
+    /// Starts the I/O thread.
+    public func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        reactor.startThread()
+    }
+
+    /// Closes every connection and stops the I/O thread.
+    public func stop() {
+        guard started.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        reactor.stopAndJoin()
+    }
+
+    /// Runs `work` on the I/O thread.
+    public func execute(_ work: @escaping @Sendable () -> Void) { reactor.execute(work) }
+
+    /// Builds an order-entry session (KalshiNR or KalshiRT) from a validated configuration;
+    /// call ``OrderEntrySession/start()`` on the I/O thread to connect.
+    /// - Throws: the configuration's validation errors (``SessionConfigurationError``).
+    public func openOrderEntry(_ configuration: SessionConfiguration, store: (any SessionStore)? = nil,
+                               limits: RiskLimits = .none, reconnectPolicy: ReconnectPolicy? = ReconnectPolicy(),
+                               messageLog: FixMessageLog? = nil) throws -> OrderEntrySession {
+        try configuration.validate()
+        guard configuration.sessionType.isOrderEntry else {
+            throw FixClientError.notOrderEntry(configuration.sessionType)
+        }
+        let endpoint = try configuration.endpoint()
+        return OrderEntrySession(configuration: configuration, endpoint: endpoint, reactor: reactor,
+                                 store: store ?? InMemorySessionStore(), limits: limits,
+                                 reconnectPolicy: reconnectPolicy, messageLog: messageLog)
+    }
+}
+
+/// Why the client refused to build a session.
+public enum FixClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    case notOrderEntry(KalshiSessionType)
+
+    public var description: String {
+        switch self {
+        case .notOrderEntry(let type): return "\(type) is not an order-entry session: use KalshiNR or KalshiRT"
+        }
+    }
+}
+
+extension OrderEntrySession {
+    /// Connects and logs on (and reconnects per the policy). I/O thread only.
+    public func start() { driver.start() }
+}
