@@ -7,11 +7,14 @@ final class SimExchange {
     let product: KalshiProduct
     unowned(unsafe) var server: KalshiSimServer!
     private(set) var orderEntry: SimOrderEntry!
+    private(set) var settlement: SimSettlementDesk!
     private var owners: [String: SimOwnerID] = [:]
+    private var accounts: [SimOwnerID: String] = [:]
 
     init(product: KalshiProduct, markets: [SimMarket]) {
         self.product = product
         orderEntry = SimOrderEntry(exchange: self, now: FixTimestamp.now().nanosecondsSinceEpoch)
+        settlement = SimSettlementDesk(exchange: self)
         for market in markets { addMarket(market) }
     }
 
@@ -29,8 +32,12 @@ final class SimExchange {
         if let owner = owners[account] { return owner }
         let owner = SimOwnerID(UInt64(owners.count + 1))
         owners[account] = owner
+        accounts[owner] = account
         return owner
     }
+
+    /// The account an owner id stands for.
+    func account(of owner: SimOwnerID) -> String? { accounts[owner] }
 
     /// Logged-on listener sessions (20126=Y) of `owner`'s account: they mirror its reports.
     func listeners(of owner: SimOwnerID) -> [SimSession] {

@@ -54,6 +54,7 @@ final class SimOrderEntry {
                                          text: text)
             session.send(report)
         }
+        if exchange.settlement.isClosed(symbol) { return reject("MARKET_ALREADY_CLOSED", .exchangeClosed) }
         guard let sideValue = fields.value(54), sideValue.equals("1") || sideValue.equals("2") else {
             return reject("INVALID_ORDER", .unsupportedOrderCharacteristic)
         }
@@ -171,6 +172,27 @@ final class SimOrderEntry {
         events.removeAll(keepingCapacity: true)
         for order in placed.sorted() { _ = engine.cancel(orderID: order, owner: owner, now: exchange.now, into: &events) }
         publish(request: .massCancel, requestClOrdID: nil)
+    }
+
+    /// Closes `market` before it settles: its resting orders get CloseCancel reports (see
+    /// ``SimMatchingEngine/close(market:now:into:)``) through the normal report path.
+    /// - Returns: the number of orders closed, or nil for an unknown market.
+    func closeMarket(_ market: String) -> Int? {
+        events.removeAll(keepingCapacity: true)
+        let count = engine.close(market: market, now: exchange.now, into: &events)
+        publish(request: .none, requestClOrdID: nil)
+        return count
+    }
+
+    /// Removes and returns every nonzero net YES position in `market` (hundredths of a
+    /// contract, negative: NO): settlement pays them out and the contracts cease to exist.
+    func removePositions(market: String) -> [(owner: SimOwnerID, hundredths: Int64)] {
+        let keys = positions.keys.filter { $0.market == market }
+        var result: [(owner: SimOwnerID, hundredths: Int64)] = []
+        for key in keys {
+            if let held = positions.removeValue(forKey: key), held != 0 { result.append((key.owner, held)) }
+        }
+        return result
     }
 
     /// Expires DAY/GTD orders whose deadline passed; called by the exchange's timer.
