@@ -29,12 +29,14 @@ final class SimHarness: @unchecked Sendable {
     let log = SimLogCollector()
 
     init(product: KalshiProduct = .prediction, useTLS: Bool = true, sessionTypes: [KalshiSessionType]? = nil,
-         extraKeys: [SimAPIKey] = [], settlementReportPageSize: Int = 100) throws {
+         extraKeys: [SimAPIKey] = [], settlementReportPageSize: Int = 100,
+         rfqConfirmTimeout: Duration = .seconds(30)) throws {
         let log = self.log
         sim = try KalshiSimServer(configuration: SimConfiguration(product: product, useTLS: useTLS,
                                                                   apiKeys: [SimTestKeys.apiKey] + extraKeys,
                                                                   sessionTypes: sessionTypes,
                                                                   settlementReportPageSize: settlementReportPageSize,
+                                                                  rfqConfirmTimeout: rfqConfirmTimeout,
                                                                   log: log.sink))
         try sim.start()
         client = try Reactor()

@@ -81,6 +81,9 @@ public struct SimConfiguration: Sendable {
     /// parties is split into fragments, `LastFragment` (893) `N` on all but the last (FACTS §15).
     /// Kalshi does not publish its page size; default 100. Must be at least 1.
     public var settlementReportPageSize: Int
+    /// How long a market maker has to confirm (U7) an accepted quote before it is voided
+    /// (Kalshi: 30 s, FACTS §14).
+    public var rfqConfirmTimeout: Duration
     /// Where the simulator reports what it does (logons, refusals, errors), one line each;
     /// called on the simulator's I/O thread. Never receives key material.
     public var log: (@Sendable (String) -> Void)?
@@ -88,7 +91,8 @@ public struct SimConfiguration: Sendable {
     public init(product: KalshiProduct = .prediction, host: String = "127.0.0.1", ports: Ports = .ephemeral,
                 useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
                 sessionTypes: [KalshiSessionType]? = nil, markets: [SimMarket]? = nil,
-                settlementReportPageSize: Int = 100, log: (@Sendable (String) -> Void)? = nil) {
+                settlementReportPageSize: Int = 100, rfqConfirmTimeout: Duration = .seconds(30),
+                log: (@Sendable (String) -> Void)? = nil) {
         precondition(settlementReportPageSize >= 1, "settlementReportPageSize must be at least 1")
         self.product = product
         self.host = host
@@ -99,6 +103,7 @@ public struct SimConfiguration: Sendable {
         self.sessionTypes = sessionTypes ?? product.sessionTypes
         self.markets = markets ?? SimMarket.defaults(for: product)
         self.settlementReportPageSize = settlementReportPageSize
+        self.rfqConfirmTimeout = rfqConfirmTimeout
         self.log = log
     }
 

@@ -195,6 +195,42 @@ final class SimOrderEntry {
         return result
     }
 
+    /// One side of an off-book trade (``executeQuoteTrade``).
+    struct QuoteTradeParty {
+        var owner: SimOwnerID
+        /// ClOrdID (11) of its Trade report.
+        var clientOrderID: String
+        /// The session its report goes to (besides the account's listeners), if any.
+        var session: SimSession?
+    }
+
+    /// An accepted and confirmed RFQ quote executes as one trade outside the book (FACTS §14
+    /// step 9): each party gets one Trade report (OrdStatus Filled) through the normal report
+    /// path, so fees, positions (704/705), TrdMatchID and listener copies work as for book
+    /// trades. The creator is the aggressor (taker fee, 1057=Y). Order and trade ids come from
+    /// the engine's counters, so they never collide with book orders.
+    func executeQuoteTrade(market: String, taker: QuoteTradeParty, takerSide: SimSide, maker: QuoteTradeParty,
+                           price: SimPrice, quantity: SimQuantity) {
+        func view(_ party: QuoteTradeParty, _ side: SimSide) -> SimOrderView {
+            let id = SimOrderID(engine.nextOrderID)
+            engine.nextOrderID += 1
+            return SimOrderView(orderID: id, owner: party.owner, market: market, clientOrderID: party.clientOrderID,
+                                originalClientOrderID: party.clientOrderID, group: nil, side: side, price: price,
+                                originalQuantity: quantity, orderQuantity: quantity, cumQuantity: quantity,
+                                leavesQuantity: .zero, notional: .cost(of: quantity, at: price), timeInForce: .fillOrKill,
+                                postOnly: false, cancelOnPause: false, selfTradePrevention: .takerAtCross, status: .filled)
+        }
+        let takerView = view(taker, takerSide), makerView = view(maker, takerSide.opposite)
+        let tradeID = SimTradeID(engine.nextTradeID)
+        engine.nextTradeID += 1
+        if let session = taker.session { origin[takerView.orderID] = ObjectIdentifier(session) }
+        if let session = maker.session { origin[makerView.orderID] = ObjectIdentifier(session) }
+        events.removeAll(keepingCapacity: true)
+        events.append(.fill(SimFill(tradeID: tradeID, market: market, price: price, quantity: quantity,
+                                    aggressorSide: takerSide, taker: takerView, maker: makerView)))
+        publish(request: .none, requestClOrdID: nil)
+    }
+
     /// Expires DAY/GTD orders whose deadline passed; called by the exchange's timer.
     func expireDue() {
         events.removeAll(keepingCapacity: true)

@@ -49,6 +49,7 @@ final class SimSettlementDesk {
         guard (0...SimPrice.oneDollar.units).contains(yesPrice.units) else { return .failure(.invalidSettlementPrice(yesPrice)) }
         settled[market] = result
         let closed = exchange.orderEntry.closeMarket(market) ?? 0
+        exchange.rfq.marketClosed(market)
 
         var payouts: [SimSettlementPayout] = []
         for (owner, held) in exchange.orderEntry.removePositions(market: market) {
