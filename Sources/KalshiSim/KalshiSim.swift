@@ -7,4 +7,6 @@
 ///
 /// - `Matching/`: the pure matching engine (no I/O, fixed-point prices and quantities).
 /// - `Gateway/`: listeners, acceptor sessions and the Kalshi behaviour on top of them.
+/// - `OrderEntry/`: orders to ExecutionReports. `Settlement/`: market settlement and its
+///   MarketSettlementReports. `RFQ/`: requests for quote between KalshiRT and KalshiRFQ.
 public enum KalshiSimulator {}

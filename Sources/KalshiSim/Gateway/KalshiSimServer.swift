@@ -29,7 +29,7 @@ public final class KalshiSimServer: @unchecked Sendable {
     /// The certificate presented on TLS (nil in plaintext mode).
     public let certificate: SelfSignedCertificate?
 
-    private let verifiers = Mutex<[String: (verifier: LogonSignatureVerifier, account: String)]>([:])
+    private let verifiers = Mutex<[String: (verifier: LogonSignatureVerifier, account: String, cleared: [String])]>([:])
     private let boundPorts = Mutex<[KalshiSessionType: Int]>([:])
     // I/O-thread state.
     private var listeners: [Listener] = []
@@ -52,7 +52,7 @@ public final class KalshiSimServer: @unchecked Sendable {
     /// Accepts signed logons from `key` from now on. Any thread.
     public func register(_ key: SimAPIKey) throws(LogonSignerError) {
         let verifier = try LogonSignatureVerifier(publicKeyPEM: Array(key.publicKeyPEM.utf8))
-        verifiers.withLock { $0[key.keyID] = (verifier, key.account) }
+        verifiers.withLock { $0[key.keyID] = (verifier, key.account, key.clearedAccounts) }
     }
 
     /// A client TLS configuration that trusts and pins this simulator's certificate.
@@ -132,6 +132,11 @@ public final class KalshiSimServer: @unchecked Sendable {
 
     func account(of keyID: String) -> String? {
         verifiers.withLock { $0[keyID]?.account }
+    }
+
+    /// The accounts whose settlements a key's sessions see: its own, then those it clears for.
+    func settlementAccounts(of keyID: String) -> [String] {
+        verifiers.withLock { entry in entry[keyID].map { [$0.account] + $0.cleared } ?? [] }
     }
 
     /// One store per (key, session type): RT and PT keep their numbers across reconnects.

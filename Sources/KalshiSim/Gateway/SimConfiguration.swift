@@ -10,11 +10,16 @@ public struct SimAPIKey: Sendable {
     /// The account the key trades for (default: its own). Keys of one account share orders,
     /// positions and listener copies (a listener session needs its own key, FACTS §10).
     public var account: String
+    /// Other accounts the key's firm clears for (an FCM's customer accounts): settlement
+    /// reports to this key's sessions carry their party entries too, besides ``account``'s
+    /// (FACTS §15, PartyRole 24 Customer Account). Empty by default.
+    public var clearedAccounts: [String]
 
-    public init(keyID: String, publicKeyPEM: String, account: String? = nil) {
+    public init(keyID: String, publicKeyPEM: String, account: String? = nil, clearedAccounts: [String] = []) {
         self.keyID = keyID
         self.publicKeyPEM = publicKeyPEM
         self.account = account ?? keyID
+        self.clearedAccounts = clearedAccounts
     }
 }
 
@@ -74,6 +79,13 @@ public struct SimConfiguration: Sendable {
     public var sendingTimeTolerance: Double
     /// Which session types listen (default: all of the product's).
     public var sessionTypes: [KalshiSessionType]
+    /// Party entries per MarketSettlementReport (UMS) page: a settlement batch with more
+    /// parties is split into fragments, `LastFragment` (893) `N` on all but the last (FACTS §15).
+    /// Kalshi does not publish its page size; default 100. Must be at least 1.
+    public var settlementReportPageSize: Int
+    /// How long a market maker has to confirm (U7) an accepted quote before it is voided
+    /// (Kalshi: 30 s, FACTS §14).
+    public var rfqConfirmTimeout: Duration
     /// Where the simulator reports what it does (logons, refusals, errors), one line each;
     /// called on the simulator's I/O thread. Never receives key material.
     public var log: (@Sendable (String) -> Void)?
@@ -81,7 +93,9 @@ public struct SimConfiguration: Sendable {
     public init(product: KalshiProduct = .prediction, host: String = "127.0.0.1", ports: Ports = .ephemeral,
                 useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
                 sessionTypes: [KalshiSessionType]? = nil, markets: [SimMarket]? = nil,
+                settlementReportPageSize: Int = 100, rfqConfirmTimeout: Duration = .seconds(30),
                 log: (@Sendable (String) -> Void)? = nil) {
+        precondition(settlementReportPageSize >= 1, "settlementReportPageSize must be at least 1")
         self.product = product
         self.host = host
         self.ports = ports
@@ -90,6 +104,8 @@ public struct SimConfiguration: Sendable {
         self.sendingTimeTolerance = sendingTimeTolerance
         self.sessionTypes = sessionTypes ?? product.sessionTypes
         self.markets = markets ?? SimMarket.defaults(for: product)
+        self.settlementReportPageSize = settlementReportPageSize
+        self.rfqConfirmTimeout = rfqConfirmTimeout
         self.log = log
     }
 

@@ -7,11 +7,16 @@ final class SimExchange {
     let product: KalshiProduct
     unowned(unsafe) var server: KalshiSimServer!
     private(set) var orderEntry: SimOrderEntry!
+    private(set) var settlement: SimSettlementDesk!
+    private(set) var rfq: SimRFQDesk!
     private var owners: [String: SimOwnerID] = [:]
+    private var accounts: [SimOwnerID: String] = [:]
 
     init(product: KalshiProduct, markets: [SimMarket]) {
         self.product = product
         orderEntry = SimOrderEntry(exchange: self, now: FixTimestamp.now().nanosecondsSinceEpoch)
+        settlement = SimSettlementDesk(exchange: self)
+        rfq = SimRFQDesk(exchange: self)
         for market in markets { addMarket(market) }
     }
 
@@ -29,8 +34,12 @@ final class SimExchange {
         if let owner = owners[account] { return owner }
         let owner = SimOwnerID(UInt64(owners.count + 1))
         owners[account] = owner
+        accounts[owner] = account
         return owner
     }
+
+    /// The account an owner id stands for.
+    func account(of owner: SimOwnerID) -> String? { accounts[owner] }
 
     /// Logged-on listener sessions (20126=Y) of `owner`'s account: they mirror its reports.
     func listeners(of owner: SimOwnerID) -> [SimSession] {
@@ -66,6 +75,21 @@ final class SimExchange {
                 }
                 return orderEntry.massCancel(message, on: session)
             }
+        }
+        // RFQ (FACTS §14): creators on prediction KalshiRT, makers on KalshiRFQ.
+        if product == .prediction && session.sessionType == .kalshiRT && (type.equals("R") || type.equals("UA") || type.equals("UE")) {
+            if session.options.listener {
+                // Listener sessions cannot create RFQs or accept quotes (FACTS §10).
+                return session.businessReject(message, reason: .notAuthorized, text: "Listener sessions cannot send \(type.string)")
+            }
+            if type.equals("R") { return rfq.quoteRequest(message, on: session) }
+            if type.equals("UA") { return rfq.acceptQuote(message, on: session) }
+            return rfq.cancelRequest(message, on: session)
+        }
+        if session.sessionType == .kalshiRFQ {
+            if type.equals("S") { return rfq.quote(message, on: session) }
+            if type.equals("Z") { return rfq.quoteCancel(message, on: session) }
+            if type.equals("U7") { return rfq.quoteConfirm(message, on: session) }
         }
         session.businessReject(message, reason: .unsupportedMessageType,
                                text: "Unsupported Message Type \(type.string) on \(session.sessionType)", refTagID: 35)

@@ -54,6 +54,7 @@ final class SimOrderEntry {
                                          text: text)
             session.send(report)
         }
+        if exchange.settlement.isClosed(symbol) { return reject("MARKET_ALREADY_CLOSED", .exchangeClosed) }
         guard let sideValue = fields.value(54), sideValue.equals("1") || sideValue.equals("2") else {
             return reject("INVALID_ORDER", .unsupportedOrderCharacteristic)
         }
@@ -171,6 +172,63 @@ final class SimOrderEntry {
         events.removeAll(keepingCapacity: true)
         for order in placed.sorted() { _ = engine.cancel(orderID: order, owner: owner, now: exchange.now, into: &events) }
         publish(request: .massCancel, requestClOrdID: nil)
+    }
+
+    /// Closes `market` before it settles: its resting orders get CloseCancel reports (see
+    /// ``SimMatchingEngine/close(market:now:into:)``) through the normal report path.
+    /// - Returns: the number of orders closed, or nil for an unknown market.
+    func closeMarket(_ market: String) -> Int? {
+        events.removeAll(keepingCapacity: true)
+        let count = engine.close(market: market, now: exchange.now, into: &events)
+        publish(request: .none, requestClOrdID: nil)
+        return count
+    }
+
+    /// Removes and returns every nonzero net YES position in `market` (hundredths of a
+    /// contract, negative: NO): settlement pays them out and the contracts cease to exist.
+    func removePositions(market: String) -> [(owner: SimOwnerID, hundredths: Int64)] {
+        let keys = positions.keys.filter { $0.market == market }
+        var result: [(owner: SimOwnerID, hundredths: Int64)] = []
+        for key in keys {
+            if let held = positions.removeValue(forKey: key), held != 0 { result.append((key.owner, held)) }
+        }
+        return result
+    }
+
+    /// One side of an off-book trade (``executeQuoteTrade``).
+    struct QuoteTradeParty {
+        var owner: SimOwnerID
+        /// ClOrdID (11) of its Trade report.
+        var clientOrderID: String
+        /// The session its report goes to (besides the account's listeners), if any.
+        var session: SimSession?
+    }
+
+    /// An accepted and confirmed RFQ quote executes as one trade outside the book (FACTS §14
+    /// step 9): each party gets one Trade report (OrdStatus Filled) through the normal report
+    /// path, so fees, positions (704/705), TrdMatchID and listener copies work as for book
+    /// trades. The creator is the aggressor (taker fee, 1057=Y). Order and trade ids come from
+    /// the engine's counters, so they never collide with book orders.
+    func executeQuoteTrade(market: String, taker: QuoteTradeParty, takerSide: SimSide, maker: QuoteTradeParty,
+                           price: SimPrice, quantity: SimQuantity) {
+        func view(_ party: QuoteTradeParty, _ side: SimSide) -> SimOrderView {
+            let id = SimOrderID(engine.nextOrderID)
+            engine.nextOrderID += 1
+            return SimOrderView(orderID: id, owner: party.owner, market: market, clientOrderID: party.clientOrderID,
+                                originalClientOrderID: party.clientOrderID, group: nil, side: side, price: price,
+                                originalQuantity: quantity, orderQuantity: quantity, cumQuantity: quantity,
+                                leavesQuantity: .zero, notional: .cost(of: quantity, at: price), timeInForce: .fillOrKill,
+                                postOnly: false, cancelOnPause: false, selfTradePrevention: .takerAtCross, status: .filled)
+        }
+        let takerView = view(taker, takerSide), makerView = view(maker, takerSide.opposite)
+        let tradeID = SimTradeID(engine.nextTradeID)
+        engine.nextTradeID += 1
+        if let session = taker.session { origin[takerView.orderID] = ObjectIdentifier(session) }
+        if let session = maker.session { origin[makerView.orderID] = ObjectIdentifier(session) }
+        events.removeAll(keepingCapacity: true)
+        events.append(.fill(SimFill(tradeID: tradeID, market: market, price: price, quantity: quantity,
+                                    aggressorSide: takerSide, taker: takerView, maker: makerView)))
+        publish(request: .none, requestClOrdID: nil)
     }
 
     /// Expires DAY/GTD orders whose deadline passed; called by the exchange's timer.
