@@ -61,8 +61,6 @@ struct SimOrderGroups {
         idPrefix = UInt64(truncatingIfNeeded: startSecond) & 0xFFFF_FFFF
     }
 
-    var count: Int { groups.count }
-
     /// Creates an Active group with an id of the form `ssssssss-0000-4000-8000-nnnnnnnnnnnn` (start
     /// second, counter): UUID-shaped and unique per simulator run.
     mutating func create(owner: SimOwnerID, allocAccount: Int, limit: Int64) -> Group {
@@ -80,10 +78,6 @@ struct SimOrderGroups {
         guard let group = groups[id], group.owner == owner else { return .failure(.notFound) }
         guard group.allocAccount == allocAccount else { return .failure(.otherAllocAccount(group.allocAccount)) }
         return .success(group)
-    }
-
-    func group(_ number: SimGroupID) -> Group? {
-        idByNumber[number].flatMap { groups[$0] }
     }
 
     /// Reset: Active again, window cleared.
