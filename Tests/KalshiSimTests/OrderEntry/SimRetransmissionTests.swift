@@ -66,4 +66,31 @@ struct SimRetransmissionTests {
                 "live ER after recovery: \(second.messages)")
         #expect(second.isActive, "\(second.errors)")
     }
+
+    @Test("an RT listener that is away gets its account's ERs queued too, and recovers them on reconnect")
+    func listenerRecovers() throws {
+        let harness = try SimHarness(sessionTypes: [.kalshiNR, .kalshiRT],
+                                     extraKeys: [SimOrderEntryTests.otherKey, SimOrderEntryTests.listenerKey])
+        var listenerConfiguration = try harness.configuration(.kalshiRT, keyID: SimOrderEntryTests.listenerKeyID)
+        listenerConfiguration.logonOptions = KalshiLogonOptions(listenerSession: true, skipPendingExecReports: true)
+        let store = InMemorySessionStore()
+        let listener = harness.connect(listenerConfiguration, store: store)
+        var traderConfiguration = try harness.configuration(.kalshiNR)
+        traderConfiguration.logonOptions = KalshiLogonOptions(skipPendingExecReports: true)
+        let trader = harness.connect(traderConfiguration)
+        #expect(listener.wait { $0.isActive } && trader.wait { $0.isActive }, "\(harness.log.all)")
+        harness.send(SimOrderEntryTests.order("l-1", .buyYes, qty: 3, cents: 20), on: trader)
+        _ = try #require(listener.waitForReport(execType: "0", clOrdID: "l-1"), "listener did not mirror: \(listener.messages)")
+
+        harness.client.execute { listener.driver?.dropConnection() }
+        let gone = "\(SimOrderEntryTests.listenerKeyID)@\(KalshiSessionType.kalshiRT): disconnected"
+        #expect(listener.wait { _ in harness.log.contains(gone) }, "the simulator never saw the drop: \(harness.log.all)")
+        harness.send(OrderCancelRequest(clOrdID: "l-2", origClOrdID: "l-1", side: .buyYes, symbol: SimOrderEntryTests.market), on: trader)
+        let canceled = try #require(trader.waitForReport(execType: "4", clOrdID: "l-2"))
+
+        let back = harness.connect(listenerConfiguration, store: store)
+        let replayed = try #require(back.waitForReport(execType: "4", clOrdID: "l-2"), "cancel not recovered: \(back.messages) \(back.errors)")
+        #expect(field(43, in: replayed) == "Y" && field(17, in: replayed) == field(17, in: canceled), "\(replayed)")
+        #expect(back.messages(ofType: "8").count == 1, "only the missed ER is replayed: \(back.messages)")
+    }
 }
