@@ -6,7 +6,11 @@
 /// latency benchmarks run against it.
 ///
 /// - `Matching/`: the pure matching engine (no I/O, fixed-point prices and quantities).
-/// - `Gateway/`: listeners, acceptor sessions and the Kalshi behaviour on top of them.
-/// - `OrderEntry/`: orders to ExecutionReports. `Settlement/`: market settlement and its
-///   MarketSettlementReports. `RFQ/`: requests for quote between KalshiRT and KalshiRFQ.
+/// - `Gateway/`: listeners, acceptor sessions and the Kalshi behaviour on top of them;
+///   reports for a KalshiRT key that is away are queued into its sequence for ResendRequest.
+/// - `OrderEntry/`: NewOrderSingle, cancel, replace and mass cancel to ExecutionReports.
+/// - `OrderGroups/`: UOG/UOH and the rolling 15-second contract limit (FACTS §12).
+/// - `DropCopy/`: the 3-hour ExecutionReport history behind KalshiDC's U1/U2/U3 (FACTS §11).
+/// - `Settlement/`: market settlement and its MarketSettlementReports.
+/// - `RFQ/`: requests for quote between KalshiRT and KalshiRFQ.
 public enum KalshiSimulator {}

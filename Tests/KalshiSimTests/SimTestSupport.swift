@@ -22,22 +22,36 @@ final class SimLogCollector: @unchecked Sendable {
     func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
 }
 
+/// An exchange clock a test moves by hand (starts at the wall clock, moves only when told), so
+/// time windows (order groups' 15 s, drop copy's 3 h) pass without sleeping.
+final class SimTestClock: Sendable {
+    private let nanoseconds = Mutex<Int64>(FixTimestamp.now().nanosecondsSinceEpoch)
+
+    var now: Int64 { nanoseconds.withLock { $0 } }
+    var source: @Sendable () -> Int64 { { [self] in now } }
+
+    func advance(seconds: Int64) {
+        nanoseconds.withLock { $0 += seconds * 1_000_000_000 }
+    }
+}
+
 /// A running simulator plus a client reactor, torn down together.
 final class SimHarness: @unchecked Sendable {
     let sim: KalshiSimServer
     let client: Reactor
     let log = SimLogCollector()
 
+    /// - Parameter clock: the exchange clock (``SimConfiguration/clock``); nil for the wall clock.
     init(product: KalshiProduct = .prediction, useTLS: Bool = true, sessionTypes: [KalshiSessionType]? = nil,
          extraKeys: [SimAPIKey] = [], settlementReportPageSize: Int = 100,
-         rfqConfirmTimeout: Duration = .seconds(30)) throws {
+         rfqConfirmTimeout: Duration = .seconds(30), clock: SimTestClock? = nil) throws {
         let log = self.log
         sim = try KalshiSimServer(configuration: SimConfiguration(product: product, useTLS: useTLS,
                                                                   apiKeys: [SimTestKeys.apiKey] + extraKeys,
                                                                   sessionTypes: sessionTypes,
                                                                   settlementReportPageSize: settlementReportPageSize,
                                                                   rfqConfirmTimeout: rfqConfirmTimeout,
-                                                                  log: log.sink))
+                                                                  log: log.sink, clock: clock?.source))
         try sim.start()
         client = try Reactor()
         client.startThread()

@@ -37,6 +37,8 @@ public final class KalshiSimServer: @unchecked Sendable {
     private var stores: [String: InMemorySessionStore] = [:]
     private(set) var sessions: [ObjectIdentifier: SimSession] = [:]
     let exchange: SimExchange
+    /// Reports for KalshiRT keys that are away.
+    private(set) var offline: SimOfflineQueue!
 
     /// - Throws: ``TransportError`` when the reactor cannot start or the certificate cannot be
     ///   generated; ``LogonSignerError`` for an unreadable API public key.
@@ -44,8 +46,9 @@ public final class KalshiSimServer: @unchecked Sendable {
         self.configuration = configuration
         reactor = try Reactor(configuration: reactorConfiguration)
         certificate = configuration.useTLS ? try SelfSignedCertificate(commonName: "KalshiSim") : nil
-        exchange = SimExchange(product: configuration.product, markets: configuration.markets)
+        exchange = SimExchange(product: configuration.product, markets: configuration.markets, clock: configuration.clock)
         exchange.server = self
+        offline = SimOfflineQueue(server: self)
         for key in configuration.apiKeys { try register(key) }
     }
 
@@ -155,6 +158,7 @@ public final class KalshiSimServer: @unchecked Sendable {
 
     func sessionClosed(_ session: SimSession) {
         sessions[ObjectIdentifier(session)] = nil
+        if session.keyID != nil { log("\(session.description): disconnected") }
         exchange.sessionClosed(session)
     }
 }

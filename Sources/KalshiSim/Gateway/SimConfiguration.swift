@@ -89,12 +89,18 @@ public struct SimConfiguration: Sendable {
     /// Where the simulator reports what it does (logons, refusals, errors), one line each;
     /// called on the simulator's I/O thread. Never receives key material.
     public var log: (@Sendable (String) -> Void)?
+    /// The exchange's clock, nanoseconds since the Unix epoch (default: the wall clock). It
+    /// dates TransactTime, DAY/GTD expiry, the order-group 15-second window and the drop-copy
+    /// 3-hour window; tests inject one to move through those windows without sleeping. Called
+    /// on the simulator's I/O thread. Session-level times (SendingTime, heartbeats) stay on the
+    /// wall clock.
+    public var clock: (@Sendable () -> Int64)?
 
     public init(product: KalshiProduct = .prediction, host: String = "127.0.0.1", ports: Ports = .ephemeral,
                 useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
                 sessionTypes: [KalshiSessionType]? = nil, markets: [SimMarket]? = nil,
                 settlementReportPageSize: Int = 100, rfqConfirmTimeout: Duration = .seconds(30),
-                log: (@Sendable (String) -> Void)? = nil) {
+                log: (@Sendable (String) -> Void)? = nil, clock: (@Sendable () -> Int64)? = nil) {
         precondition(settlementReportPageSize >= 1, "settlementReportPageSize must be at least 1")
         self.product = product
         self.host = host
@@ -107,6 +113,7 @@ public struct SimConfiguration: Sendable {
         self.settlementReportPageSize = settlementReportPageSize
         self.rfqConfirmTimeout = rfqConfirmTimeout
         self.log = log
+        self.clock = clock
     }
 
     func port(for type: KalshiSessionType) -> Int {

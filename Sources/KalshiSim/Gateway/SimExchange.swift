@@ -9,19 +9,24 @@ final class SimExchange {
     private(set) var orderEntry: SimOrderEntry!
     private(set) var settlement: SimSettlementDesk!
     private(set) var rfq: SimRFQDesk!
+    /// ExecutionReport history for KalshiDC (DropCopy/).
+    let dropCopy = SimDropCopy()
     private var owners: [String: SimOwnerID] = [:]
     private var accounts: [SimOwnerID: String] = [:]
+    private let clock: (@Sendable () -> Int64)?
 
-    init(product: KalshiProduct, markets: [SimMarket]) {
+    init(product: KalshiProduct, markets: [SimMarket], clock: (@Sendable () -> Int64)? = nil) {
         self.product = product
+        self.clock = clock
         orderEntry = SimOrderEntry(exchange: self, now: FixTimestamp.now().nanosecondsSinceEpoch)
         settlement = SimSettlementDesk(exchange: self)
         rfq = SimRFQDesk(exchange: self)
         for market in markets { addMarket(market) }
     }
 
-    /// Wall-clock nanoseconds since the Unix epoch: what the engine's deadlines compare with.
-    var now: Int64 { FixTimestamp.now().nanosecondsSinceEpoch }
+    /// The exchange clock (``SimConfiguration/clock``, default the wall clock), nanoseconds
+    /// since the Unix epoch: what deadlines, TransactTime and the group and drop-copy windows use.
+    var now: Int64 { clock?() ?? FixTimestamp.now().nanosecondsSinceEpoch }
 
     @discardableResult
     func addMarket(_ market: SimMarket) -> Bool {
@@ -41,12 +46,9 @@ final class SimExchange {
     /// The account an owner id stands for.
     func account(of owner: SimOwnerID) -> String? { accounts[owner] }
 
-    /// Logged-on listener sessions (20126=Y) of `owner`'s account: they mirror its reports.
-    func listeners(of owner: SimOwnerID) -> [SimSession] {
-        server.sessions.values.filter { $0.isActive && $0.options.listener && self.owner(of: $0) == owner }
+    func sessionActive(_ session: SimSession) {
+        if let owner = owner(of: session) { server.offline.loggedOn(session, owner: owner) }
     }
-
-    func sessionActive(_ session: SimSession) {}
 
     func sessionClosed(_ session: SimSession) {
         if session.sessionType.isOrderEntry { orderEntry.sessionClosed(session) }
@@ -59,6 +61,7 @@ final class SimExchange {
         let type = message.msgType
         if session.sessionType.isOrderEntry {
             let isOrderMessage = type.equals("D") || type.equals("F") || type.equals("G") || type.equals("q")
+                || type.equals("UOG")
             if isOrderMessage && session.options.listener {
                 // Listener sessions are read-only (FACTS §10).
                 session.businessReject(message, reason: .notAuthorized, text: "Listener sessions cannot send \(type.string)")
@@ -75,6 +78,7 @@ final class SimExchange {
                 }
                 return orderEntry.massCancel(message, on: session)
             }
+            if type.equals("UOG") { return orderEntry.orderGroupRequest(message, on: session) }
         }
         // RFQ (FACTS §14): creators on prediction KalshiRT, makers on KalshiRFQ.
         if product == .prediction && session.sessionType == .kalshiRT && (type.equals("R") || type.equals("UA") || type.equals("UE")) {
@@ -91,6 +95,7 @@ final class SimExchange {
             if type.equals("Z") { return rfq.quoteCancel(message, on: session) }
             if type.equals("U7") { return rfq.quoteConfirm(message, on: session) }
         }
+        if session.sessionType == .kalshiDC, type.equals("U1") { return eventResendRequest(message, on: session) }
         session.businessReject(message, reason: .unsupportedMessageType,
                                text: "Unsupported Message Type \(type.string) on \(session.sessionType)", refTagID: 35)
     }

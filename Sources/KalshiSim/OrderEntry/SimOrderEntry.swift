@@ -8,30 +8,37 @@ import FixSession
 /// PreserveOriginalOrderQty, AlwaysEmitNewBeforeTrade, EnableIocCancelReport,
 /// UseExpiredOrdStatus).
 ///
-/// Routing: a report goes to the session that placed (or last amended) the order if it is
-/// still logged on, and to every logged-on listener session (20126=Y) of the same account; it
-/// is also kept for drop copy (KalshiDC EventResendRequest).
+/// Routing: a report goes to the session logged on with the API key and session type that
+/// placed (or last amended) the order, and to every listener session (20126=Y) of the same
+/// account. A KalshiRT recipient that is away gets it queued into its sequence, so the
+/// ResendRequest after its reconnect recovers it (``SimOfflineQueue``). Every report with a
+/// real ExecID is also kept for drop copy (``SimDropCopy``).
 ///
 /// - Important: I/O thread only (the simulator's reactor).
 final class SimOrderEntry {
     unowned let exchange: SimExchange
     var engine = SimMatchingEngine()
     let fees = SimFeeSchedule()
-    private var events: [SimEvent] = []
-    /// The session each open order reports to.
-    private var origin: [SimOrderID: ObjectIdentifier] = [:]
+    var events: [SimEvent] = []
+    /// Where each open order reports to: the key and session type that placed or amended it.
+    private var origin: [SimOrderID: SimRoute] = [:]
     /// Net YES position per account and market, hundredths of a contract.
     private var positions: [PositionKey: Int64] = [:]
     /// ExecIDs are `clock;event` (FACTS §9.5): the clock is the simulator's start second.
-    private let execClock: Int64
-    private var execEvent: Int64 = 0
+    let execClock: Int64
+    private(set) var execEvent: Int64 = 0
     private var massCancelOperations = 0
+    /// Order groups of every account (OrderGroups/).
+    var groups: SimOrderGroups
+    /// Groups a fill of the current publish triggered; canceled once it is done.
+    var triggeredGroups: [SimGroupID] = []
 
     struct PositionKey: Hashable { var owner: SimOwnerID; var market: String }
 
     init(exchange: SimExchange, now: Int64) {
         self.exchange = exchange
         execClock = now / 1_000_000_000
+        groups = SimOrderGroups(startSecond: execClock)
         events.reserveCapacity(64)
     }
 
@@ -66,10 +73,10 @@ final class SimOrderEntry {
             return reject("INVALID_ORDER", .incorrectQuantity)
         }
         guard let timeInForce = timeInForce(fields, now: now) else { return reject("INVALID_ORDER", .unsupportedOrderCharacteristic) }
-        if fields.value(526) != nil || fields.value(20130) != nil {
-            // Order groups (UOG/UOH) are not simulated yet: an order naming one is refused as
-            // Kalshi refuses an unknown group.
-            return reject("ORDER_GROUP_NOT_FOUND", .unsupportedOrderCharacteristic)
+        let group: SimGroupID?
+        switch groupForNewOrder(fields, owner: owner) {
+        case .success(let g): group = g
+        case .failure(let refusal): return reject(refusal.text, refusal.reason)
         }
         var maxCost: SimMoney?
         if let cap = (try? fields.decimal(21009)) ?? nil {
@@ -81,10 +88,10 @@ final class SimOrderEntry {
                                       side: sideValue.equals("1") ? .buy : .sell, price: price, quantity: quantity,
                                       timeInForce: timeInForce, postOnly: fields.value(18)?.string.contains("6") == true,
                                       selfTradePrevention: stp, cancelOnPause: ((try? fields.bool(21006)) ?? nil) == true,
-                                      maxExecutionCost: maxCost, group: nil)
+                                      maxExecutionCost: maxCost, group: group)
         events.removeAll(keepingCapacity: true)
         let id = engine.submit(request, now: now, into: &events)
-        if let id { origin[id] = ObjectIdentifier(session) }
+        if let id { origin[id] = SimRoute(session) }
         publish(request: .new, requestClOrdID: clOrdID, requester: session)
     }
 
@@ -99,7 +106,7 @@ final class SimOrderEntry {
                                            text: "ORDER_NOT_FOUND"))
             return
         }
-        origin[id] = ObjectIdentifier(session)
+        origin[id] = SimRoute(session)
         events.removeAll(keepingCapacity: true)
         _ = engine.cancel(orderID: id, owner: owner, now: exchange.now, into: &events)
         publish(request: .cancel, requestClOrdID: clOrdID, requester: session)
@@ -136,7 +143,7 @@ final class SimOrderEntry {
         }
         let request = SimReplaceRequest(owner: owner, orderID: id, clientOrderID: clOrdID, quantity: quantity, price: price,
                                         timeInForce: tif)
-        origin[id] = ObjectIdentifier(session)
+        origin[id] = SimRoute(session)
         events.removeAll(keepingCapacity: true)
         _ = engine.replace(request, now: exchange.now, into: &events)
         publish(request: .replace, requestClOrdID: clOrdID, requester: session)
@@ -164,8 +171,8 @@ final class SimOrderEntry {
     /// CancelOrdersOnDisconnect (8013): every open order the session placed is canceled when it
     /// goes away, even after a graceful Logout (FACTS §4.2).
     func sessionClosed(_ session: SimSession) {
-        let id = ObjectIdentifier(session)
-        let placed = origin.filter { $0.value == id }.map(\.key)
+        let route = SimRoute(session)
+        let placed = origin.filter { $0.value == route }.map(\.key)
         guard session.options.cancelOrdersOnDisconnect, let owner = exchange.owner(of: session) else {
             return
         }
@@ -223,8 +230,8 @@ final class SimOrderEntry {
         let takerView = view(taker, takerSide), makerView = view(maker, takerSide.opposite)
         let tradeID = SimTradeID(engine.nextTradeID)
         engine.nextTradeID += 1
-        if let session = taker.session { origin[takerView.orderID] = ObjectIdentifier(session) }
-        if let session = maker.session { origin[makerView.orderID] = ObjectIdentifier(session) }
+        if let session = taker.session { origin[takerView.orderID] = SimRoute(session) }
+        if let session = maker.session { origin[makerView.orderID] = SimRoute(session) }
         events.removeAll(keepingCapacity: true)
         events.append(.fill(SimFill(tradeID: tradeID, market: market, price: price, quantity: quantity,
                                     aggressorSide: takerSide, taker: takerView, maker: makerView)))
@@ -244,7 +251,7 @@ final class SimOrderEntry {
 
     /// Turns the engine's events of one request into reports for every recipient. Each event
     /// gets one ExecID, shared by all its copies (origin session and listeners).
-    private func publish(request: RequestKind, requestClOrdID: String?, requester: SimSession? = nil) {
+    func publish(request: RequestKind, requestClOrdID: String?, requester: SimSession? = nil) {
         let now = exchange.now
         for index in events.indices {
             switch events[index] {
@@ -267,6 +274,7 @@ final class SimOrderEntry {
                 }
             case .fill(let fill):
                 record(fill)
+                countGroupFill(fill, now: now)
                 let takerClosesLater = iocRemainderFollows(fill.taker.orderID, after: index)
                 for (view, isTaker) in [(fill.taker, true), (fill.maker, false)] {
                     let fee = fees.fee(quantity: fill.quantity, price: fill.price, maker: !isTaker)
@@ -372,18 +380,21 @@ final class SimOrderEntry {
             }
         }
         exchange.marketDataChanged()
+        cancelTriggeredGroups(now: now)
     }
 
-    /// Sends what `build` makes for each recipient of `order`'s reports: the session that placed
-    /// or amended it (when logged on) and the account's listener sessions.
+    /// Sends what `build` makes for each recipient of `order`'s reports (the key that placed or
+    /// amended it, and the account's listeners; queued for a KalshiRT one that is away), and
+    /// keeps the default rendering for drop copy.
     private func deliver(_ order: SimOrderView, _ build: (SimLogonOptions) -> [ExecutionReport]) {
-        var sent: Set<ObjectIdentifier> = []
-        if let id = origin[order.orderID], let session = exchange.server?.sessions[id], session.isActive {
-            sent.insert(id)
-            for report in build(session.options) { session.send(report) }
-        }
-        for session in exchange.listeners(of: order.owner) where !sent.contains(ObjectIdentifier(session)) {
-            for report in build(session.options) { session.send(report) }
+        exchange.dropCopy.record(build(exchange.dropCopyOptions), owner: order.owner, now: exchange.now)
+        for recipient in exchange.recipients(owner: order.owner, origin: origin[order.orderID]) {
+            switch recipient {
+            case .live(let session):
+                for report in build(session.options) { session.send(report) }
+            case .away(let route, let options):
+                for report in build(options) { exchange.server.offline.enqueue(report, for: route) }
+            }
         }
     }
 
