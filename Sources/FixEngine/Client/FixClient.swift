@@ -63,10 +63,12 @@ public final class FixClient: @unchecked Sendable {
 /// Why the client refused to build a session.
 public enum FixClientError: Error, Sendable, Hashable, CustomStringConvertible {
     case notOrderEntry(KalshiSessionType)
+    case notDropCopy(KalshiSessionType)
 
     public var description: String {
         switch self {
         case .notOrderEntry(let type): return "\(type) is not an order-entry session: use KalshiNR or KalshiRT"
+        case .notDropCopy(let type): return "\(type) is not a drop-copy session: use KalshiDC"
         }
     }
 }

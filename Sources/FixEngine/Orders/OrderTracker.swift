@@ -36,6 +36,9 @@ public final class OrderTracker {
     public private(set) var fills: [Fill] = []
     /// Reports skipped as duplicates so far.
     public private(set) var duplicateCount = 0
+    /// ExecIDs of every applied report (pending ones excluded), in the order applied: what a
+    /// drop-copy reconciliation compares with the exchange's history.
+    public private(set) var appliedExecIDs: [String] = []
 
     public init() {}
 
@@ -53,6 +56,14 @@ public final class OrderTracker {
 
     /// Every tracked order, in the order first seen.
     public var allOrders: [TrackedOrder] { orders }
+
+    /// Whether a report with this ExecID was applied.
+    public func hasApplied(execID: String) -> Bool {
+        let bytes = Array(execID.utf8)
+        let key = bytes.withUnsafeBytes { ExecKey(FixValue($0)) }
+        if let key { return seen.contains(key) }
+        return seenText.contains(execID)
+    }
 
     /// Net YES position in `symbol` from our fills (negative: net NO), contracts.
     public func position(symbol: String) -> Contracts { Contracts(hundredths: positions[symbol] ?? 0) }
@@ -101,6 +112,7 @@ public final class OrderTracker {
                 if seenText.contains(text) { duplicateCount += 1; return .duplicate(execID: text) }
                 seenText.insert(text)
             }
+            appliedExecIDs.append(execIDValue.string)
         }
 
         let clOrdID = fields.value(11)?.string ?? ""
@@ -114,7 +126,8 @@ public final class OrderTracker {
                 return .ignored(reason: "ExecutionReport for an unknown order without 55/54")
             }
             index = orders.count
-            orders.append(TrackedOrder(orderID: orderID, clOrdID: origClOrdID ?? clOrdID, previousClOrdIDs: [], symbol: symbol, side: side,
+            // orderID stays nil here: the indexing below records it.
+            orders.append(TrackedOrder(orderID: nil, clOrdID: origClOrdID ?? clOrdID, previousClOrdIDs: [], symbol: symbol, side: side,
                                        price: nil, orderQty: .zero, cumQty: .zero, leavesQty: .zero, averagePrice: nil, state: .sent))
             byClOrdID[origClOrdID ?? clOrdID] = index
             adopted = true
@@ -197,7 +210,18 @@ public final class OrderTracker {
 
 /// An ExecID of Kalshi's `clock;event[;exchange]` form as integers: a set of these costs no
 /// string allocation per report.
-struct ExecKey: Hashable {
+struct ExecKey: Hashable, Comparable {
+    static func < (a: ExecKey, b: ExecKey) -> Bool {
+        (a.clock, a.event, a.exchange) < (b.clock, b.event, b.exchange)
+    }
+
+    /// Parses text (not on the hot path).
+    init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard let key = bytes.withUnsafeBytes({ ExecKey(FixValue($0)) }) else { return nil }
+        self = key
+    }
+
     var clock: Int64
     var event: Int64
     var exchange: Int64

@@ -61,7 +61,7 @@ struct OrderEntrySessionTests {
             sim = try KalshiSimServer(configuration: SimConfiguration(apiKeys: [
                 SimAPIKey(keyID: "maker-key", publicKeyPEM: OrderEntrySessionTests.makerKey.publicKeyPEM),
                 SimAPIKey(keyID: "taker-key", publicKeyPEM: OrderEntrySessionTests.takerKey.publicKeyPEM),
-            ], sessionTypes: [.kalshiNR]))
+            ], sessionTypes: [.kalshiNR, .kalshiDC]))
             try sim.start()
             client = try FixClient()
             client.start()
@@ -84,12 +84,13 @@ struct OrderEntrySessionTests {
             }
         }
 
-        static func configuration(_ key: String, _ pair: KalshiAPIKeyPair, _ port: Int, _ security: ConnectionSecurity) throws -> SessionConfiguration {
-            var c = SessionConfiguration(product: .prediction, sessionType: .kalshiNR,
+        static func configuration(_ key: String, _ pair: KalshiAPIKeyPair, _ port: Int, _ security: ConnectionSecurity,
+                                  type: KalshiSessionType = .kalshiNR) throws -> SessionConfiguration {
+            var c = SessionConfiguration(product: .prediction, sessionType: type,
                                          destination: .endpoint(SessionEndpoint(host: "127.0.0.1", port: port)),
                                          credentials: KalshiCredentials(keyID: key, signer: try pair.signer()))
             c.security = security
-            c.logonOptions.skipPendingExecReports = true
+            if type.isOrderEntry { c.logonOptions.skipPendingExecReports = true }
             return c
         }
 

@@ -107,6 +107,7 @@ struct OrderTrackerTests {
             return
         }
         #expect(order.price == KalshiPrice(units: 4550) && order.symbol == "KXTEST")
+        #expect(tracker.order(orderID: "900")?.clOrdID == "other", "an adopted order must be found by its OrderID")
         var reject = Self.er("-1;-1", .rejected, .rejected, clOrdID: "bad", orderID: "NONE", leaves: 0)
         reject.ordRejReason = .unknownSymbol
         reject.text = "MARKET_NOT_FOUND"
