@@ -7,11 +7,13 @@ final class SimExchange {
     let product: KalshiProduct
     unowned(unsafe) var server: KalshiSimServer!
     private(set) var orderEntry: SimOrderEntry!
+    private(set) var marketData: SimMarketData!
     private var owners: [String: SimOwnerID] = [:]
 
     init(product: KalshiProduct, markets: [SimMarket]) {
         self.product = product
         orderEntry = SimOrderEntry(exchange: self, now: FixTimestamp.now().nanosecondsSinceEpoch)
+        marketData = SimMarketData(exchange: self)
         for market in markets { addMarket(market) }
     }
 
@@ -26,6 +28,11 @@ final class SimExchange {
     /// The account a session trades for (its API key's account), as the engine's owner id.
     func owner(of session: SimSession) -> SimOwnerID? {
         guard let keyID = session.keyID, let account = server.account(of: keyID) else { return nil }
+        return owner(ofAccount: account)
+    }
+
+    /// The engine's owner id of `account` (API-key accounts and the simulator's own, e.g. bots).
+    func owner(ofAccount account: String) -> SimOwnerID {
         if let owner = owners[account] { return owner }
         let owner = SimOwnerID(UInt64(owners.count + 1))
         owners[account] = owner
@@ -41,10 +48,21 @@ final class SimExchange {
 
     func sessionClosed(_ session: SimSession) {
         if session.sessionType.isOrderEntry { orderEntry.sessionClosed(session) }
+        if session.sessionType == .kalshiMD { marketData.sessionClosed(session) }
     }
 
-    /// The book changed: market-data subscribers will hear about it (issue 6 item 4).
-    func marketDataChanged() {}
+    /// The book changed: market-data subscribers hear about it.
+    func marketDataChanged() { marketData.bookChanged() }
+
+    /// Starts (`paused`) or ends a trading pause in `market`; SecurityStatus subscribers hear of
+    /// a change. False for an unknown market.
+    func setPaused(_ paused: Bool, market: String) -> Bool {
+        guard let wasPaused = orderEntry.engine.isPaused(market: market) else { return false }
+        guard wasPaused != paused else { return true }
+        if paused { orderEntry.pause(market: market) } else { orderEntry.engine.resume(market: market) }
+        marketData.tradingStatusChanged(market: market, paused: paused)
+        return true
+    }
 
     func received(_ message: FixMessage, on session: SimSession) {
         let type = message.msgType
@@ -67,6 +85,7 @@ final class SimExchange {
                 return orderEntry.massCancel(message, on: session)
             }
         }
+        if session.sessionType == .kalshiMD, marketData.received(message, on: session) { return }
         session.businessReject(message, reason: .unsupportedMessageType,
                                text: "Unsupported Message Type \(type.string) on \(session.sessionType)", refTagID: 35)
     }

@@ -173,6 +173,14 @@ final class SimOrderEntry {
         publish(request: .massCancel, requestClOrdID: nil)
     }
 
+    /// Starts a trading pause: orders flagged CancelOrderOnPause (21006) are canceled and
+    /// reported (FACTS §19).
+    func pause(market: String) {
+        events.removeAll(keepingCapacity: true)
+        engine.pause(market: market, now: exchange.now, into: &events)
+        publish(request: .none, requestClOrdID: nil)
+    }
+
     /// Expires DAY/GTD orders whose deadline passed; called by the exchange's timer.
     func expireDue() {
         events.removeAll(keepingCapacity: true)
