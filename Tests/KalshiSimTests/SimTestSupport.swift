@@ -29,11 +29,11 @@ final class SimHarness: @unchecked Sendable {
     let log = SimLogCollector()
 
     init(product: KalshiProduct = .prediction, useTLS: Bool = true, sessionTypes: [KalshiSessionType]? = nil,
-         extraKeys: [SimAPIKey] = []) throws {
+         extraKeys: [SimAPIKey] = [], bots: SimBotConfiguration? = nil) throws {
         let log = self.log
         sim = try KalshiSimServer(configuration: SimConfiguration(product: product, useTLS: useTLS,
                                                                   apiKeys: [SimTestKeys.apiKey] + extraKeys,
-                                                                  sessionTypes: sessionTypes, log: log.sink))
+                                                                  sessionTypes: sessionTypes, bots: bots, log: log.sink))
         try sim.start()
         client = try Reactor()
         client.startThread()

@@ -148,6 +148,7 @@ public final class KalshiSimServer: @unchecked Sendable {
 
     private func openListeners() throws(TransportError) {
         scheduleExpiry()
+        if let bots = configuration.bots { exchange.startBots(bots) }
         let security: ListenerSecurity = certificate.map { .tls(TLSServerConfiguration(selfSigned: $0)) } ?? .plaintext
         for type in configuration.sessionTypes {
             let delegate = SimListenerDelegate(server: self, sessionType: type)

@@ -72,6 +72,8 @@ public struct SimConfiguration: Sendable {
     public var sendingTimeTolerance: Double
     /// Which session types listen (default: all of the product's).
     public var sessionTypes: [KalshiSessionType]
+    /// Scripted market activity (``SimBotConfiguration``); nil (the default) for none.
+    public var bots: SimBotConfiguration?
     /// Where the simulator reports what it does (logons, refusals, errors), one line each;
     /// called on the simulator's I/O thread. Never receives key material.
     public var log: (@Sendable (String) -> Void)?
@@ -79,7 +81,7 @@ public struct SimConfiguration: Sendable {
     public init(product: KalshiProduct = .prediction, host: String = "127.0.0.1", ports: Ports = .ephemeral,
                 useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
                 sessionTypes: [KalshiSessionType]? = nil, markets: [SimMarket]? = nil,
-                log: (@Sendable (String) -> Void)? = nil) {
+                bots: SimBotConfiguration? = nil, log: (@Sendable (String) -> Void)? = nil) {
         self.product = product
         self.host = host
         self.ports = ports
@@ -88,6 +90,7 @@ public struct SimConfiguration: Sendable {
         self.sendingTimeTolerance = sendingTimeTolerance
         self.sessionTypes = sessionTypes ?? product.sessionTypes
         self.markets = markets ?? SimMarket.defaults(for: product)
+        self.bots = bots
         self.log = log
     }
 

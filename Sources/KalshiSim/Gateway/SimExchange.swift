@@ -8,6 +8,7 @@ final class SimExchange {
     unowned(unsafe) var server: KalshiSimServer!
     private(set) var orderEntry: SimOrderEntry!
     private(set) var marketData: SimMarketData!
+    private(set) var bots: SimBots?
     private var owners: [String: SimOwnerID] = [:]
 
     init(product: KalshiProduct, markets: [SimMarket]) {
@@ -53,6 +54,14 @@ final class SimExchange {
 
     /// The book changed: market-data subscribers hear about it.
     func marketDataChanged() { marketData.bookChanged() }
+
+    /// Starts the scripted traders on the simulator's reactor (from its I/O thread).
+    func startBots(_ configuration: SimBotConfiguration) {
+        let tickers = configuration.markets ?? Array(server.configuration.markets.prefix(2).map(\.ticker))
+        let bots = SimBots(configuration: configuration, exchange: self, markets: tickers)
+        self.bots = bots
+        bots.start(on: server.reactor)
+    }
 
     /// Starts (`paused`) or ends a trading pause in `market`; SecurityStatus subscribers hear of
     /// a change. False for an unknown market.
