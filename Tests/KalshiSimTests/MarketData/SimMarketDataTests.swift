@@ -118,21 +118,31 @@ struct SimMarketDataTests {
         #expect(field(372, in: reject) == "e" && field(380, in: reject) == "0" && field(371, in: reject) == "263")
     }
 
-    @Test("SecurityStatus: nothing on subscribe, 326=2 on pause, 326=3 on resume, nothing after unsubscribe")
+    @Test("SecurityStatus: nothing on subscribe, 326=2 on pause, 326=3 on resume, nothing after unsubscribe; pause cancels 21006 orders")
     func securityStatus() throws {
         let harness = try SimHarness(sessionTypes: [.kalshiNR, .kalshiMD])
         let md = harness.connect(try harness.configuration(.kalshiMD))
-        #expect(md.wait { $0.isActive }, "logon: \(harness.log.all)")
+        let trader = harness.connect(try harness.configuration(.kalshiNR))
+        #expect(md.wait { $0.isActive } && trader.wait { $0.isActive }, "logon: \(harness.log.all)")
         let m = Self.market
+        var fragile = Self.order("fragile", .buyYes, qty: 4, cents: 20)
+        fragile.cancelOrderOnPause = true
+        harness.send(fragile, on: trader)
+        _ = try #require(trader.waitForReport(execType: "0", clOrdID: "fragile"))
+        harness.send(Self.request(.snapshotPlusUpdates, [m]), on: md)
 
         harness.send(SecurityStatusRequest(subscriptionRequestType: .snapshotPlusUpdates, symbol: m), on: md)
         harness.send(Self.request(.snapshot, [m]), on: md)
-        _ = try #require(md.waitForMessage(ofType: "W"))
+        #expect(md.wait { $0.messages(ofType: "W").count == 2 }, "subscription and barrier snapshots: \(md.messages)")
         #expect(md.messages(ofType: "f").isEmpty, "changes only: no status on subscribe (FACTS §13.5)")
 
         #expect(harness.sim.pause(market: m))
         let halt = try #require(md.waitForMessage(ofType: "f"), "no SecurityStatus on pause: \(md.messages)")
         #expect(body(halt) == "55=\(m)|326=2")
+        let canceled = try #require(trader.waitForReport(execType: "4", clOrdID: "fragile"), "21006 order survived the pause")
+        #expect(field(58, in: canceled) == "TRADING_PAUSED")
+        #expect(md.messages(ofType: "X").map(body) == ["268=1|279=2|55=\(m)|269=0|270=0.2000|271=0.00"],
+                "the paused-out order leaves the book")
         #expect(harness.sim.pause(market: m), "pausing twice is fine")
         #expect(harness.sim.resume(market: m))
         #expect(md.wait { $0.messages(ofType: "f").count == 2 }, "no SecurityStatus on resume: \(md.messages)")
@@ -140,12 +150,30 @@ struct SimMarketDataTests {
 
         harness.send(SecurityStatusRequest(subscriptionRequestType: .disablePreviousSnapshotPlusUpdateRequest, symbol: m), on: md)
         harness.send(Self.request(.snapshot, [m]), on: md)
-        #expect(md.wait { $0.messages(ofType: "W").count == 2 })
+        #expect(md.wait { $0.messages(ofType: "W").count == 3 })
         #expect(harness.sim.pause(market: m))
         harness.send(Self.request(.snapshot, [m]), on: md)
-        #expect(md.wait { $0.messages(ofType: "W").count == 3 })
+        #expect(md.wait { $0.messages(ofType: "W").count == 4 })
         #expect(md.messages(ofType: "f").count == 2, "f after unsubscribe: \(md.messages(ofType: "f"))")
         #expect(!harness.sim.pause(market: "NO-SUCH-MARKET"))
+    }
+
+    @Test("margin: the same V/W/X in dollars (4 dp) for a perp; SecurityStatusRequest is refused with j (Decision Q13)")
+    func margin() throws {
+        let harness = try SimHarness(product: .margin, sessionTypes: [.kalshiNR, .kalshiMD])
+        let trader = harness.connect(try harness.configuration(.kalshiNR, product: .margin))
+        let md = harness.connect(try harness.configuration(.kalshiMD, product: .margin))
+        #expect(trader.wait { $0.isActive } && md.wait { $0.isActive }, "logons: \(harness.log.all)")
+        harness.send(SimMarketDataTests.request(.snapshotPlusUpdates, ["BTC-PERP"]), on: md)
+        let snapshot = try #require(md.waitForMessage(ofType: "W"))
+        #expect(body(snapshot) == "55=BTC-PERP|268=0")
+        harness.send(NewOrderSingle(clOrdID: "p-1", orderQty: FixDecimal(mantissa: 2, scale: 0), ordType: .limit,
+                                    price: FixDecimal(mantissa: 4_321, scale: 4), side: .buyYes, symbol: "BTC-PERP"), on: trader)
+        #expect(md.wait { !$0.messages(ofType: "X").isEmpty }, "no X on margin: \(md.messages) \(trader.messages)")
+        #expect(md.messages(ofType: "X").first.map(body) == "268=1|279=1|55=BTC-PERP|269=0|270=0.4321|271=2.00")
+        harness.send(SecurityStatusRequest(subscriptionRequestType: .snapshotPlusUpdates, symbol: "BTC-PERP"), on: md)
+        let reject = try #require(md.waitForMessage(ofType: "j"))
+        #expect(field(372, in: reject) == "e" && field(380, in: reject) == "3")
     }
 
     @Test("a book built from W and every X equals the engine's depth after 400 random orders and cancels (seed 42)")
