@@ -44,14 +44,14 @@ final class SimHarness: @unchecked Sendable {
     /// - Parameter clock: the exchange clock (``SimConfiguration/clock``); nil for the wall clock.
     init(product: KalshiProduct = .prediction, useTLS: Bool = true, sessionTypes: [KalshiSessionType]? = nil,
          extraKeys: [SimAPIKey] = [], settlementReportPageSize: Int = 100,
-         rfqConfirmTimeout: Duration = .seconds(30), clock: SimTestClock? = nil) throws {
+         rfqConfirmTimeout: Duration = .seconds(30), clock: SimTestClock? = nil, bots: SimBotConfiguration? = nil) throws {
         let log = self.log
         sim = try KalshiSimServer(configuration: SimConfiguration(product: product, useTLS: useTLS,
                                                                   apiKeys: [SimTestKeys.apiKey] + extraKeys,
                                                                   sessionTypes: sessionTypes,
                                                                   settlementReportPageSize: settlementReportPageSize,
                                                                   rfqConfirmTimeout: rfqConfirmTimeout,
-                                                                  log: log.sink, clock: clock?.source))
+                                                                  bots: bots, log: log.sink, clock: clock?.source))
         try sim.start()
         client = try Reactor()
         client.startThread()

@@ -95,6 +95,51 @@ public final class KalshiSimServer: @unchecked Sendable {
         reactor.stopAndJoin()
     }
 
+    // MARK: Exchange control (any thread but the simulator's own)
+
+    /// Starts a trading pause in `market` (FACTS §19): no new orders or amends, cancels still
+    /// allowed; orders placed with CancelOrderOnPause (21006) are canceled. KalshiMD sessions
+    /// subscribed to the market's status (35=e) get SecurityStatus 326=2. Blocks until done.
+    ///
+    /// - Returns: false for a market the simulator does not trade.
+    /// - Precondition: not called on the simulator's ``reactor`` thread, and the simulator runs.
+    @discardableResult
+    public func pause(market: String) -> Bool {
+        onReactor { $0.exchange.setPaused(true, market: market) }
+    }
+
+    /// Ends a trading pause in `market`; status subscribers get SecurityStatus 326=3. Blocks until
+    /// done.
+    ///
+    /// - Returns: false for a market the simulator does not trade.
+    /// - Precondition: not called on the simulator's ``reactor`` thread, and the simulator runs.
+    @discardableResult
+    public func resume(market: String) -> Bool {
+        onReactor { $0.exchange.setPaused(false, market: market) }
+    }
+
+    /// The aggregated levels of one side of `market`'s book, best first (bids high to low, asks
+    /// low to high; YES prices in 1/10,000 dollar, sizes in contracts). Empty for an unknown
+    /// market. Blocks until read.
+    ///
+    /// - Precondition: not called on the simulator's ``reactor`` thread, and the simulator runs.
+    public func depth(market: String, side: SimSide) -> [SimLevel] {
+        onReactor { $0.exchange.orderEntry.engine.depth(market: market, side: side) }
+    }
+
+    /// Runs `work` on the I/O thread and waits for its result.
+    private func onReactor<T: Sendable>(_ work: @escaping @Sendable (KalshiSimServer) -> T) -> T {
+        let result = Mutex<T?>(nil)
+        reactor.execute { [self] in
+            let value = work(self)
+            result.withLock { $0 = value }
+        }
+        while true {
+            if let value = result.withLock({ $0 }) { return value }
+            usleep(100)
+        }
+    }
+
     /// Expires DAY/GTD orders once a second.
     private func scheduleExpiry() {
         reactor.schedule(after: .seconds(1)) { [weak self] in
@@ -106,6 +151,7 @@ public final class KalshiSimServer: @unchecked Sendable {
 
     private func openListeners() throws(TransportError) {
         scheduleExpiry()
+        if let bots = configuration.bots { exchange.startBots(bots) }
         let security: ListenerSecurity = certificate.map { .tls(TLSServerConfiguration(selfSigned: $0)) } ?? .plaintext
         for type in configuration.sessionTypes {
             let delegate = SimListenerDelegate(server: self, sessionType: type)

@@ -86,6 +86,8 @@ public struct SimConfiguration: Sendable {
     /// How long a market maker has to confirm (U7) an accepted quote before it is voided
     /// (Kalshi: 30 s, FACTS §14).
     public var rfqConfirmTimeout: Duration
+    /// Scripted market activity (``SimBotConfiguration``); nil (the default) for none.
+    public var bots: SimBotConfiguration?
     /// Where the simulator reports what it does (logons, refusals, errors), one line each;
     /// called on the simulator's I/O thread. Never receives key material.
     public var log: (@Sendable (String) -> Void)?
@@ -100,7 +102,8 @@ public struct SimConfiguration: Sendable {
                 useTLS: Bool = true, apiKeys: [SimAPIKey] = [], sendingTimeTolerance: Double = 30,
                 sessionTypes: [KalshiSessionType]? = nil, markets: [SimMarket]? = nil,
                 settlementReportPageSize: Int = 100, rfqConfirmTimeout: Duration = .seconds(30),
-                log: (@Sendable (String) -> Void)? = nil, clock: (@Sendable () -> Int64)? = nil) {
+                bots: SimBotConfiguration? = nil, log: (@Sendable (String) -> Void)? = nil,
+                clock: (@Sendable () -> Int64)? = nil) {
         precondition(settlementReportPageSize >= 1, "settlementReportPageSize must be at least 1")
         self.product = product
         self.host = host
@@ -112,6 +115,7 @@ public struct SimConfiguration: Sendable {
         self.markets = markets ?? SimMarket.defaults(for: product)
         self.settlementReportPageSize = settlementReportPageSize
         self.rfqConfirmTimeout = rfqConfirmTimeout
+        self.bots = bots
         self.log = log
         self.clock = clock
     }

@@ -11,6 +11,8 @@ final class SimExchange {
     private(set) var rfq: SimRFQDesk!
     /// ExecutionReport history for KalshiDC (DropCopy/).
     let dropCopy = SimDropCopy()
+    private(set) var marketData: SimMarketData!
+    private(set) var bots: SimBots?
     private var owners: [String: SimOwnerID] = [:]
     private var accounts: [SimOwnerID: String] = [:]
     private let clock: (@Sendable () -> Int64)?
@@ -21,6 +23,7 @@ final class SimExchange {
         orderEntry = SimOrderEntry(exchange: self, now: FixTimestamp.now().nanosecondsSinceEpoch)
         settlement = SimSettlementDesk(exchange: self)
         rfq = SimRFQDesk(exchange: self)
+        marketData = SimMarketData(exchange: self)
         for market in markets { addMarket(market) }
     }
 
@@ -36,6 +39,11 @@ final class SimExchange {
     /// The account a session trades for (its API key's account), as the engine's owner id.
     func owner(of session: SimSession) -> SimOwnerID? {
         guard let keyID = session.keyID, let account = server.account(of: keyID) else { return nil }
+        return owner(ofAccount: account)
+    }
+
+    /// The engine's owner id of `account` (API-key accounts and the simulator's own, e.g. bots).
+    func owner(ofAccount account: String) -> SimOwnerID {
         if let owner = owners[account] { return owner }
         let owner = SimOwnerID(UInt64(owners.count + 1))
         owners[account] = owner
@@ -52,10 +60,29 @@ final class SimExchange {
 
     func sessionClosed(_ session: SimSession) {
         if session.sessionType.isOrderEntry { orderEntry.sessionClosed(session) }
+        if session.sessionType == .kalshiMD { marketData.sessionClosed(session) }
     }
 
-    /// The book changed: market-data subscribers will hear about it (issue 6 item 4).
-    func marketDataChanged() {}
+    /// The book changed: market-data subscribers hear about it.
+    func marketDataChanged() { marketData.bookChanged() }
+
+    /// Starts the scripted traders on the simulator's reactor (from its I/O thread).
+    func startBots(_ configuration: SimBotConfiguration) {
+        let tickers = configuration.markets ?? Array(server.configuration.markets.prefix(2).map(\.ticker))
+        let bots = SimBots(configuration: configuration, exchange: self, markets: tickers)
+        self.bots = bots
+        bots.start(on: server.reactor)
+    }
+
+    /// Starts (`paused`) or ends a trading pause in `market`; SecurityStatus subscribers hear of
+    /// a change. False for an unknown market.
+    func setPaused(_ paused: Bool, market: String) -> Bool {
+        guard let wasPaused = orderEntry.engine.isPaused(market: market) else { return false }
+        guard wasPaused != paused else { return true }
+        if paused { orderEntry.pause(market: market) } else { orderEntry.engine.resume(market: market) }
+        marketData.tradingStatusChanged(market: market, paused: paused)
+        return true
+    }
 
     func received(_ message: FixMessage, on session: SimSession) {
         let type = message.msgType
@@ -96,6 +123,7 @@ final class SimExchange {
             if type.equals("U7") { return rfq.quoteConfirm(message, on: session) }
         }
         if session.sessionType == .kalshiDC, type.equals("U1") { return eventResendRequest(message, on: session) }
+        if session.sessionType == .kalshiMD, marketData.received(message, on: session) { return }
         session.businessReject(message, reason: .unsupportedMessageType,
                                text: "Unsupported Message Type \(type.string) on \(session.sessionType)", refTagID: 35)
     }

@@ -238,6 +238,23 @@ final class SimOrderEntry {
         publish(request: .none, requestClOrdID: nil)
     }
 
+    /// Starts a trading pause: orders flagged CancelOrderOnPause (21006) are canceled and
+    /// reported (FACTS §19).
+    func pause(market: String) {
+        events.removeAll(keepingCapacity: true)
+        engine.pause(market: market, now: exchange.now, into: &events)
+        publish(request: .none, requestClOrdID: nil)
+    }
+
+    /// Requests of the simulator's own accounts (bots), which have no session: `body` makes its
+    /// engine calls, and their events are published like a FIX request's (counterparties'
+    /// ExecutionReports, market data), once for the whole batch.
+    func internalRequests(_ body: (inout SimMatchingEngine, _ now: Int64, inout [SimEvent]) -> Void) {
+        events.removeAll(keepingCapacity: true)
+        body(&engine, exchange.now, &events)
+        publish(request: .none, requestClOrdID: nil)
+    }
+
     /// Expires DAY/GTD orders whose deadline passed; called by the exchange's timer.
     func expireDue() {
         events.removeAll(keepingCapacity: true)
