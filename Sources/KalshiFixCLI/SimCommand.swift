@@ -10,6 +10,9 @@ struct SimCommand: ParsableCommand {
         commandName: "sim",
         abstract: "Run the simulated Kalshi FIX gateway (all prediction and margin session types) until Ctrl-C.",
         discussion: """
+        Scripted bots (on by default) quote and trade the first markets of each product so \
+        connected clients see a moving book; --no-bots turns them off.
+
         Prediction sessions listen on --port-base + 0…5 (NR, RT, DC, PT, RFQ, MD), margin sessions \
         on --port-base + 10…13 (NR, RT, DC, MD). The simulator generates an API key pair, registers \
         it, writes the private key (and, with TLS, its self-signed certificate) to --state-dir, \
@@ -32,6 +35,12 @@ struct SimCommand: ParsableCommand {
     @Flag(help: "Serve plaintext instead of TLS (loopback only).")
     var noTLS = false
 
+    @Flag(inversion: .prefixedNo, help: "Run scripted market makers and takers so books move (deterministic per --seed).")
+    var bots = true
+
+    @Option(help: "Seed of the scripted activity: the same seed gives the same bot orders.")
+    var seed: UInt64 = 1
+
     @Option(help: "Where the generated private key and certificate are written (default: a new temporary directory).")
     var stateDir: String?
 
@@ -43,7 +52,8 @@ struct SimCommand: ParsableCommand {
 
     func run() throws {
         SignalWaiter.blockTerminationSignals()  // before any thread starts, so sigwait gets them
-        let sims = try SimLauncher.start(host: host, portBase: portBase, tls: !noTLS, stateDir: stateDir, log: { print("sim: \($0)") })
+        let sims = try SimLauncher.start(host: host, portBase: portBase, tls: !noTLS, stateDir: stateDir,
+                                         bots: bots ? SimBotConfiguration(seed: seed) : nil, log: { print("sim: \($0)") })
         defer { sims.stop() }
         print(sims.instructions)
         print("READY " + sims.readyJSON)
@@ -75,8 +85,9 @@ final class SimLauncher {
     }
 
     /// - Parameter portBase: nil picks ephemeral ports.
+    /// - Parameter bots: scripted activity on both products' markets (nil: none).
     static func start(host: String, portBase: Int?, tls: Bool, stateDir: String?, extraKeys: [SimAPIKey] = [],
-                      log: (@Sendable (String) -> Void)?) throws -> SimLauncher {
+                      bots: SimBotConfiguration? = nil, log: (@Sendable (String) -> Void)?) throws -> SimLauncher {
         let keyPair = try KalshiAPIKeyPair.generate()
         let keyID = "sim-" + UUID().uuidString.lowercased()
         let key = SimAPIKey(keyID: keyID, publicKeyPEM: keyPair.publicKeyPEM)
@@ -88,11 +99,13 @@ final class SimLauncher {
             return .explicit(Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, base + offset + $0) }))
         }
         let prediction = try KalshiSimServer(configuration: SimConfiguration(
-            product: .prediction, host: host, ports: ports(.prediction), useTLS: tls, apiKeys: [key] + extraKeys, log: log))
+            product: .prediction, host: host, ports: ports(.prediction), useTLS: tls, apiKeys: [key] + extraKeys, bots: bots,
+            log: log))
         var marginLog: (@Sendable (String) -> Void)?
         if let log { marginLog = { line in log("margin " + line) } }
         let margin = try KalshiSimServer(configuration: SimConfiguration(
-            product: .margin, host: host, ports: ports(.margin), useTLS: tls, apiKeys: [key] + extraKeys, log: marginLog))
+            product: .margin, host: host, ports: ports(.margin), useTLS: tls, apiKeys: [key] + extraKeys, bots: bots,
+            log: marginLog))
         try prediction.start()
         do { try margin.start() } catch { prediction.stop(); throw error }
 
