@@ -44,7 +44,11 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
         let connection = command.connection
         let credentials: KalshiCredentials
         do throws(LogonSignerError) { credentials = try connection.credentials() } catch {
-            return .failure(Failure(code: Failure.noSession, reason: "cannot load the private key \(connection.privateKey): \(error)"))
+            // The library's text names its own environment variable; this command takes --passphrase-env.
+            let reason = error == .wrongOrMissingPassphrase
+                ? "the private key is encrypted and the passphrase is \(connection.passphraseEnv == nil ? "missing (pass --passphrase-env VAR)" : "wrong")"
+                : "\(error)"
+            return .failure(Failure(code: Failure.noSession, reason: "cannot load the private key \(connection.privateKey): \(reason)"))
         }
         var configuration = SessionConfiguration(product: .prediction, sessionType: connection.session.sessionType,
                                                  destination: .endpoint(SessionEndpoint(host: connection.host, port: connection.port)),

@@ -135,6 +135,42 @@ struct OrderCommandTests {
         #expect(refused.status == 64 && refused.errors.contains("--no-tls is for loopback addresses only"), "\(refused.transcript)")
     }
 
+    @Test("an encrypted private key: loaded with --passphrase-env, refused with a wrong one, the passphrase never printed")
+    func encryptedKey() throws {
+        let sim = try Sim(slot: 5)
+        let variable = "KALSHI_FIX_TEST_PASSPHRASE_\(getpid())"
+        let passphrase = "correct horse \(UUID().uuidString)"
+        setenv(variable, passphrase, 1)
+        defer { unsetenv(variable) }
+        let encrypted = sim.state + "/encrypted-key.pem"
+        ChildProcess.run(["openssl", "pkcs8", "-topk8", "-in", sim.ready.private_key, "-out", encrypted, "-passout", "env:\(variable)"])
+        try #require(FileManager.default.fileExists(atPath: encrypted), "openssl could not encrypt the key")
+        var flags = sim.connection()
+        flags[flags.firstIndex(of: "--private-key")! + 1] = encrypted
+
+        let good = try Self.order(flags + ["--passphrase-env", variable] + Self.buy())
+        #expect(good.status == 0, "\(good.transcript)")
+        let missing = try Self.order(flags + Self.buy())
+        #expect(missing.status == 2 && missing.errors.contains("passphrase is missing (pass --passphrase-env VAR)"), "\(missing.transcript)")
+        setenv(variable, "wrong", 1)
+        let wrong = try Self.order(flags + ["--passphrase-env", variable] + Self.buy())
+        #expect(wrong.status == 2 && wrong.errors.contains("passphrase is wrong"), "\(wrong.transcript)")
+        for run in [good, missing, wrong] {
+            #expect(!run.transcript.contains(passphrase) && !run.transcript.contains("PRIVATE KEY"), "a secret was printed")
+        }
+    }
+
+    @Test("--help explains units and the host rule, with examples")
+    func help() throws {
+        let run = try Self.order(["--help"])
+        let text = (run.lines + [run.errors]).joined(separator: "\n")
+        #expect(run.status == 0, "\(text)")
+        for expected in ["in cents, a whole number 1-99", "--dollars", "number of contracts", "allowUnknownHost", "Examples:",
+                         "--cancel-after", "--replace-price", "Exit status:"] {
+            #expect(text.contains(expected), "help lacks \(expected):\n\(text)")
+        }
+    }
+
     @Test("usage errors exit 64 with the reason: bad --side, a cents price that is not whole cents")
     func usage() throws {
         let base = ["--host", "127.0.0.1", "--port", "1", "--session", "NR", "--key-id", "k", "--private-key", "/nonexistent"]
