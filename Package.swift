@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "KalshiFixCLI",
             dependencies: [
-                "KalshiSim", "FixSession", "FixTransport", "FixCodec",
+                "KalshiSim", "FixEngine", "FixSession", "FixTransport", "FixCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

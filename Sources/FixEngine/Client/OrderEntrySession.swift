@@ -12,12 +12,16 @@ public protocol OrderEntryDelegate: AnyObject {
     func orderEntry(_ session: OrderEntrySession, stateChanged state: SessionState)
     /// A session error, or a message the engine could not use (35=j, a Reject).
     func orderEntry(_ session: OrderEntrySession, error: OrderEntryError)
+    /// Every application message as received, before the tracker applies it (duplicates
+    /// included): for logs and tools that show the wire. The view is valid during the call only.
+    func orderEntry(_ session: OrderEntrySession, received message: FixMessage)
 }
 
 extension OrderEntryDelegate {
     public func orderEntry(_ session: OrderEntrySession, cancelRejected clOrdID: String, reason: String) {}
     public func orderEntry(_ session: OrderEntrySession, stateChanged state: SessionState) {}
     public func orderEntry(_ session: OrderEntrySession, error: OrderEntryError) {}
+    public func orderEntry(_ session: OrderEntrySession, received message: FixMessage) {}
 }
 
 /// Why an order-entry call failed, or what went wrong on the session.
@@ -182,6 +186,7 @@ public final class OrderEntrySession: SessionHandler {
     // MARK: SessionHandler
 
     public func session(_ session: SessionDriver, received message: FixMessage) {
+        delegate?.orderEntry(self, received: message)
         let type = message.msgType
         if type.equals("8") {
             switch tracker.apply(message, dollars: dollars) {

@@ -22,7 +22,9 @@ struct OrderEntrySessionTests {
         private var _updates: [TrackedOrder] = []
         private var _fills: [Fill] = []
         private var _cancelRejects: [String] = []
+        private var _received: [String] = []  // MsgType of every message as received
 
+        var received: [String] { lock.withLock { _received } }
         var states: [SessionState] { lock.withLock { _states } }
         var updates: [TrackedOrder] { lock.withLock { _updates } }
         var fills: [Fill] { lock.withLock { _fills } }
@@ -34,6 +36,10 @@ struct OrderEntrySessionTests {
             }
         }
         func orderEntry(_ session: OrderEntrySession, stateChanged state: SessionState) { lock.withLock { _states.append(state) } }
+        func orderEntry(_ session: OrderEntrySession, received message: FixMessage) {
+            let type = message.msgType.string
+            lock.withLock { _received.append(type) }
+        }
         func orderEntry(_ session: OrderEntrySession, cancelRejected clOrdID: String, reason: String) {
             lock.withLock { _cancelRejects.append(reason) }
         }
@@ -121,6 +127,7 @@ struct OrderEntrySessionTests {
             try maker.newOrder(symbol: Self.market, side: .buyYes, quantity: 10, price: .cents(45))
         }.get()
         #expect(setup.makerEvents.wait { $0.updates.contains { $0.clOrdID == bid && $0.state == .new } }, "\(setup.makerEvents.updates)")
+        #expect(setup.makerEvents.received.contains("8"), "the raw ExecutionReport was not passed to the delegate")
         _ = try setup.onClient { () throws(OrderEntryError) in
             try taker.newOrder(symbol: Self.market, side: .sellNo, quantity: 4, price: .cents(40))
         }.get()
