@@ -1,6 +1,7 @@
 /// FixEngine: the trading API (order entry with state, order groups, risk limits,
 /// FixOrderBook, settlement reassembly, drop copy, RFQ).
 ///
-/// Status: not yet implemented; this target exists so the layering builds. See docs/STATUS.md
-/// and issue "FixEngine".
+/// Status: market data books (`FixOrderBooks`, `FixOrderBook`) and settlement reassembly
+/// (`SettlementReassembler`) are in; the rest is not yet implemented. See docs/STATUS.md.
+import FixCodec
 import FixSession
