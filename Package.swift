@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "FixEngine",
-            dependencies: ["FixSession"],
+            dependencies: ["FixSession", "FixCodec"],
             swiftSettings: swiftSettings
         ),
         // The embedded simulated Kalshi gateway: the demo, engine tests and benchmarks run against it.
@@ -122,7 +122,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["FixCodec", "FixTransport", "FixSession", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
+            dependencies: ["FixCodec", "FixTransport", "FixSession", "FixEngine", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
             swiftSettings: swiftSettings
         ),
 
@@ -147,6 +147,11 @@ let package = Package(
         .testTarget(
             name: "FixCodecTests",
             dependencies: ["FixCodec", "BenchCorpus", "FixCodegenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FixEngineTests",
+            dependencies: ["FixEngine", "FixSession", "FixCodec", "BenchCorpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
