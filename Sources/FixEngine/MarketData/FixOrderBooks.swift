@@ -113,7 +113,9 @@ public final class FixOrderBooks {
         }
         result.changedBooks = changed.count
         totals += result.entries
-        for book in changed { try onChange(book) }
+        // By index: the generic iterator allocates in unoptimized builds.
+        var i = 0
+        while i < changed.count { try onChange(changed[i]); i += 1 }
         return result
     }
 
