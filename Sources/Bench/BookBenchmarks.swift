@@ -10,6 +10,8 @@ import FixEngine
 ///   lookups with few writes.
 /// - `book.apply.x10.alternating`: the corpus, then the same entries with Change and Delete
 ///   swapped, alternately: every entry inserts or removes a level each time.
+/// - `book.apply.x10.preindexed`: apply only (the message framed and indexed once): the
+///   book's share of the first row.
 /// - `…unbounded…`: the same on the sorted-array books used for margin markets.
 enum BookBenchmarks {
     static let symbol = "KXBTCD-26NOV2517-T100249.99"
@@ -46,6 +48,18 @@ enum BookBenchmarks {
             }
         }
         try bench("book.apply.x10", .predictionGrid, alternate: false)
+        // The book's share alone: the corpus indexed once, applied n times.
+        let books = FixOrderBooks()
+        try seed(books, &index)
+        try corpus.withUnsafeBytes { raw in
+            let message = try index.index(CodecBenchmarks.frame(raw, framer))
+            results.append(contentsOf: [Measure.run(name: "book.apply.x10.preindexed", bytes: raw.count) { n in
+                let m = opaque(message)
+                var acc = 0
+                for _ in 0..<n { acc &+= books.apply(m).entries.levelsApplied }
+                return acc
+            }].compactMap { $0 })
+        }
         try bench("book.apply.x10.alternating", .predictionGrid, alternate: true)
         try bench("book.apply.x10.unbounded", .unbounded, alternate: false)
         try bench("book.apply.x10.unbounded.alternating", .unbounded, alternate: true)

@@ -3,6 +3,8 @@ import FixCodec
 // Fixed-point book values. Market data carries prices in dollars with 4 decimals and sizes in
 // contracts with 2 decimals on both products (FACTS §13, §16), so a book stores plain integers
 // in those units: exact, cheap to compare, and usable as array indexes. Never floating point.
+// MD prices are dollars whatever the session's UseDollars (21005) says (OPEN-QUESTIONS Q5:
+// the docs say "dollars" for 270 and show 0.3500; nothing ties KalshiMD to UseDollars).
 
 /// A market-data price: a whole number of ten-thousandths of a dollar ($0.0001, the finest
 /// price Kalshi quotes). `BookPrice(tenThousandths: 3500)` is $0.35.

@@ -36,18 +36,20 @@ public final class FixOrderBooks {
     /// ``BookPriceModel/unbounded`` for the margin gateway.
     public let priceModel: BookPriceModel
     /// Cumulative counts over every message applied since the container was made.
-    public private(set) var totals = BookEntryCounts()
+    @exclusivity(unchecked) public private(set) var totals = BookEntryCounts()
     /// The symbols the market-data session subscribed to (263=1), as noted by whoever sends
     /// the requests; ``clear()`` keeps them so they can be requested again.
     public private(set) var subscribedSymbols: Set<String> = []
 
+    // @exclusivity(unchecked) on the hot-path state: single-threaded by contract, no
+    // overlapping access (see FixOrderBook).
     var books: [FixOrderBook] = []
     var table: _SymbolTable
     /// The book the previous entry went to: consecutive entries are usually for one market.
-    var lastRouted: FixOrderBook?
+    @exclusivity(unchecked) var lastRouted: FixOrderBook?
     /// Books changed by the message being applied, each once (see ``FixOrderBook/changeStamp``).
-    var changed: [FixOrderBook] = []
-    var stamp: UInt64 = 0
+    @exclusivity(unchecked) var changed: [FixOrderBook] = []
+    @exclusivity(unchecked) var stamp: UInt64 = 0
 
     /// - Parameters:
     ///   - priceModel: the product's price range (see ``BookPriceModel``).
@@ -97,8 +99,9 @@ public final class FixOrderBooks {
     /// book in a consistent state.
     /// - Parameters:
     ///   - message: valid only during the call; nothing of it is kept.
-    ///   - onChange: called on this thread, before `apply` returns; the book may be read
-    ///     but not kept past the next message if you need a stable picture (copy levels).
+    ///   - onChange: called on this thread before `apply` returns. Read the book there; it
+    ///     keeps changing with later messages, so copy what you need later
+    ///     (``FixOrderBook/levels(_:depth:)``, ``FixOrderBook/bestBid``).
     @discardableResult
     public func apply(_ message: FixMessage, onChange: (FixOrderBook) throws -> Void) rethrows -> BookApplyResult {
         let type = message.msgType
