@@ -3,7 +3,7 @@ import FixCodec
 /// Benchmarks of the kalshi-fix stack. Figures are medians of batch means measured in one run;
 /// see README.md for the latest table.
 ///
-///     swift run -c release Bench codec [--json]
+///     swift run -c release Bench codec|book [--json]
 @main
 struct Bench {
     static func main() throws {
@@ -22,6 +22,9 @@ struct Bench {
         case "codec":
             let results = try CodecBenchmarks.run()
             Report.print(results, json: json, command: "swift run -c release Bench codec\(json ? " --json" : "")")
+        case "book":
+            let results = try BookBenchmarks.run()
+            Report.print(results, json: json, command: "swift run -c release Bench book\(json ? " --json" : "")")
         case "rtt":
             var roundTrips = 100_000
             if let i = arguments.firstIndex(of: "--count"), i + 1 < arguments.count, let n = Int(arguments[i + 1]), n > 0 {
@@ -34,15 +37,17 @@ struct Bench {
             Report.print(LogBenchmarks.run(), json: json, command: "swift run -c release Bench log\(json ? " --json" : "")")
         case "-h", "--help", "help":
             print("""
-                usage: Bench codec|rtt|log [--json] [--filter SUBSTRING] [--count N]
+                usage: Bench codec|book|rtt|log [--json] [--filter SUBSTRING] [--count N]
 
                 codec  decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message
+                book   frame + index + apply the corpus's 10-entry market-data incremental to a FixOrderBooks;
+                       ns per message and allocations per message
                 rtt    64/256-byte ping-pong over loopback against a C echo peer: plain/TLS × io_uring/epoll ×
                        sleep/busy-poll, beside the blocking C client (the floor); µs percentiles of N round trips (default 100000)
                 log    FixMessageLog.record on the producer (ns and allocations per record) and the writer thread behind it
                 """)
         default:
-            print("Bench: unknown benchmark '\(arguments[0])'; available: codec, rtt, log")
+            print("Bench: unknown benchmark '\(arguments[0])'; available: codec, book, rtt, log")
             throw BenchError.usage
         }
     }

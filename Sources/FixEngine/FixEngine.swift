@@ -6,4 +6,8 @@
 /// - `Orders/`: order requests, the order-state tracker, fills and positions.
 /// - `Risk/`: pre-trade limits and the kill switch.
 /// - `Client/`: ``FixClient``: sessions on one I/O thread.
+/// - `MarketData/`: ``FixOrderBooks`` / ``FixOrderBook`` built from W/X (FACTS §13.6).
+/// - `Settlement/`: ``SettlementReassembler`` for paginated MarketSettlementReports.
+/// - `DropCopy/`: ``DropCopySession`` and tracker reconciliation.
+import FixCodec
 import FixSession
