@@ -23,7 +23,7 @@ enum BookBenchmarks {
         let corpus = BenchCorpus.marketDataIncremental10
         let flipped = try flippedCorpus(&index)
 
-        func bench(_ name: String, _ model: BookPriceModel, alternate: Bool) throws {
+        func bench(_ name: String, _ model: KalshiPriceModel, alternate: Bool) throws {
             let books = FixOrderBooks(priceModel: model)
             try corpus.withUnsafeBytes { a in
                 try flipped.withUnsafeBytes { b in

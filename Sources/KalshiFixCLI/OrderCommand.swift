@@ -106,7 +106,7 @@ struct OrderCommand: ParsableCommand {
     /// A prediction YES price: whole cents 1-99, or dollars strictly between 0 and 1.
     static func price(_ text: String, dollars: Bool) -> KalshiPrice? {
         if dollars {
-            guard let decimal = FixDecimal(text), let price = KalshiPrice.dollars(decimal), price.isValidPredictionPrice else { return nil }
+            guard let decimal = FixDecimal(text), let price = KalshiPrice(dollars: decimal), price.isValidPredictionPrice else { return nil }
             return price
         }
         guard let cents = Int64(text), (1...99).contains(cents) else { return nil }

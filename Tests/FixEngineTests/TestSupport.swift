@@ -72,6 +72,6 @@ extension FixOrderBook {
 
 extension BookLevel {
     init(_ price: String, _ size: String) {
-        self.init(price: BookPrice(dollars: FixDecimal(price)!)!, size: BookSize(contracts: FixDecimal(size)!)!)
+        self.init(price: KalshiPrice(dollars: FixDecimal(price)!)!, size: Contracts(contracts: FixDecimal(size)!)!)
     }
 }

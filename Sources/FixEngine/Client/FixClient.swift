@@ -64,11 +64,13 @@ public final class FixClient: @unchecked Sendable {
 public enum FixClientError: Error, Sendable, Hashable, CustomStringConvertible {
     case notOrderEntry(KalshiSessionType)
     case notDropCopy(KalshiSessionType)
+    case wrongSessionType(KalshiSessionType, expected: String)
 
     public var description: String {
         switch self {
         case .notOrderEntry(let type): return "\(type) is not an order-entry session: use KalshiNR or KalshiRT"
         case .notDropCopy(let type): return "\(type) is not a drop-copy session: use KalshiDC"
+        case .wrongSessionType(let type, let expected): return "\(type) cannot be used here: use \(expected)"
         }
     }
 }

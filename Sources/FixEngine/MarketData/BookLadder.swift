@@ -1,6 +1,6 @@
 // One side of one book: the price → size levels, with the best level cached.
 //
-// Two storages, chosen per container (see ``BookPriceModel``):
+// Two storages, chosen per container (see ``KalshiPriceModel``):
 //
 // - Grid (prediction): prices live on the $0.0001 grid between $0 and $1, so a level is an
 //   array slot indexed by price (10,001 slots) plus an occupancy bitmap (157 words). Setting
@@ -75,7 +75,7 @@ struct _BookLadder {
     var best: BookLevel? {
         if isGrid {
             guard bestTick >= 0 else { return nil }
-            return BookLevel(price: BookPrice(tenThousandths: Int64(bestTick)), size: BookSize(hundredths: sizes[bestTick]))
+            return BookLevel(price: KalshiPrice(units: Int64(bestTick)), size: Contracts(hundredths: sizes[bestTick]))
         }
         guard count > 0 else { return nil }
         return level(atSortedIndex: count &- 1)
@@ -83,7 +83,7 @@ struct _BookLadder {
 
     @inlinable
     func level(atSortedIndex i: Int) -> BookLevel {
-        BookLevel(price: BookPrice(tenThousandths: descending ? keys[i] : 0 &- keys[i]), size: BookSize(hundredths: sizes[i]))
+        BookLevel(price: KalshiPrice(units: descending ? keys[i] : 0 &- keys[i]), size: Contracts(hundredths: sizes[i]))
     }
 
     /// The size at `price`, 0 when there is no level.
@@ -102,7 +102,7 @@ struct _BookLadder {
         if isGrid {
             var t = bestTick
             while t >= 0 && remaining > 0 {
-                guard try body(BookLevel(price: BookPrice(tenThousandths: Int64(t)), size: BookSize(hundredths: sizes[t]))) else { return }
+                guard try body(BookLevel(price: KalshiPrice(units: Int64(t)), size: Contracts(hundredths: sizes[t]))) else { return }
                 remaining -= 1
                 t = descending ? highestSet(atOrBelow: t - 1) : lowestSet(atOrAbove: t + 1)
             }

@@ -1,7 +1,7 @@
 import FixCodec
 
 /// How a container stores prices, chosen by the product its market-data session serves.
-public enum BookPriceModel: Sendable, Hashable {
+public enum KalshiPriceModel: Sendable, Hashable {
     /// Prediction markets (KalshiMD on the prediction gateway): YES prices between $0 and $1
     /// on the $0.0001 grid. Each side is a price-indexed array (10,001 levels, 160 KB per
     /// book, allocated on the symbol's first snapshot): O(1) updates. A price outside
@@ -14,7 +14,7 @@ public enum BookPriceModel: Sendable, Hashable {
     case unbounded(initialLevels: Int)
 
     /// Margin books with room for 256 levels per side before they first grow.
-    public static var unbounded: BookPriceModel { .unbounded(initialLevels: 256) }
+    public static var unbounded: KalshiPriceModel { .unbounded(initialLevels: 256) }
 }
 
 /// The aggregated order book of one market (one Symbol, 55), built from market-data
@@ -27,12 +27,12 @@ public enum BookPriceModel: Sendable, Hashable {
 /// **YES** contract, bids are YES bids and offers are YES asks (OPEN-QUESTIONS Q12: Kalshi does
 /// not say whether offers could be NO bids in NO prices; confirm on demo before trading on it).
 /// The NO side is the mirror image: the best NO bid is `$1 − best YES offer`
-/// (``BookPrice/complement``) and the best NO ask is `$1 − best YES bid`.
+/// (``KalshiPrice/complement``) and the best NO ask is `$1 − best YES bid`.
 /// On margin markets bids and offers are ordinary buy and sell prices.
 ///
 /// ### Costs
 /// ``bestBid`` and ``bestOffer`` are O(1) (cached). Updates allocate nothing (see
-/// ``BookPriceModel``). Depth views walk levels from the best one on request.
+/// ``KalshiPriceModel``). Depth views walk levels from the best one on request.
 ///
 /// ### Threads
 /// Not thread-safe: the book belongs to the thread that applies market data to it (the I/O
@@ -68,7 +68,7 @@ public final class FixOrderBook {
     /// Last apply pass that marked this book changed (dedupes the change list).
     @exclusivity(unchecked) var changeStamp: UInt64 = 0
 
-    init(symbol: String, symbolBytes: [UInt8], model: BookPriceModel) {
+    init(symbol: String, symbolBytes: [UInt8], model: KalshiPriceModel) {
         self.symbol = symbol
         self.symbolBytes = symbolBytes
         switch model {
@@ -108,9 +108,9 @@ public final class FixOrderBook {
 
     /// The size resting at `price` on `side`, or nil when there is no level there.
     /// - Complexity: O(1) on the prediction grid, O(log levels) otherwise.
-    public func size(_ side: BookSide, at price: BookPrice) -> BookSize? {
-        let s = side == .bid ? bids.size(at: price.tenThousandths) : offers.size(at: price.tenThousandths)
-        return s == 0 ? nil : BookSize(hundredths: s)
+    public func size(_ side: BookSide, at price: KalshiPrice) -> Contracts? {
+        let s = side == .bid ? bids.size(at: price.units) : offers.size(at: price.units)
+        return s == 0 ? nil : Contracts(hundredths: s)
     }
 
     /// Up to `depth` levels of `side`, best first (bids descending, offers ascending).

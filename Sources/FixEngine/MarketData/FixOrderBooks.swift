@@ -25,16 +25,16 @@ import FixCodec
 /// ### Hot path
 /// Applying an X allocates nothing: entries are read in one pass over the message's fields,
 /// symbols are found by their bytes (no `String`), levels live in preallocated arrays (see
-/// ``BookPriceModel``). The first snapshot of a new symbol allocates its book.
+/// ``KalshiPriceModel``). The first snapshot of a new symbol allocates its book.
 ///
 /// ### Ownership and threads
 /// Messages are views valid only during the call; nothing of them is kept. The container and
 /// its books are not thread-safe: use them on the thread that receives the MD session's
 /// messages (the I/O thread, inside the session handler's callback).
 public final class FixOrderBooks {
-    /// How books store prices: ``BookPriceModel/predictionGrid`` for the prediction gateway,
-    /// ``BookPriceModel/unbounded`` for the margin gateway.
-    public let priceModel: BookPriceModel
+    /// How books store prices: ``KalshiPriceModel/predictionGrid`` for the prediction gateway,
+    /// ``KalshiPriceModel/unbounded`` for the margin gateway.
+    public let priceModel: KalshiPriceModel
     /// Cumulative counts over every message applied since the container was made.
     @exclusivity(unchecked) public private(set) var totals = BookEntryCounts()
     /// The symbols the market-data session subscribed to (263=1), as noted by whoever sends
@@ -52,9 +52,9 @@ public final class FixOrderBooks {
     @exclusivity(unchecked) var stamp: UInt64 = 0
 
     /// - Parameters:
-    ///   - priceModel: the product's price range (see ``BookPriceModel``).
+    ///   - priceModel: the product's price range (see ``KalshiPriceModel``).
     ///   - expectedSymbols: how many books to make room for without growing the symbol table.
-    public init(priceModel: BookPriceModel = .predictionGrid, expectedSymbols: Int = 64) {
+    public init(priceModel: KalshiPriceModel = .predictionGrid, expectedSymbols: Int = 64) {
         self.priceModel = priceModel
         self.table = _SymbolTable(minimumCapacity: expectedSymbols)
         books.reserveCapacity(expectedSymbols)
@@ -226,7 +226,7 @@ extension FixOrderBooks {
         guard sizeAt >= 0 else { counts.skipped += 1; return }
         guard let size = try? message.value(of: message.fields[sizeAt]).decimal() else { counts.malformed += 1; return }
         guard size.mantissa > 0 else { counts.skipped += 1; return }
-        guard let price = readPrice(message, priceAt), let hundredths = BookSize(contracts: size)?.hundredths else {
+        guard let price = readPrice(message, priceAt), let hundredths = Contracts(contracts: size)?.hundredths else {
             counts.malformed += 1
             return
         }
@@ -285,13 +285,13 @@ extension FixOrderBooks {
         // 3. Trade prints are not levels.
         if type[0] == UInt8(ascii: "2") {
             guard e.size >= 0, let decimal = try? message.value(of: fields[e.size]).decimal(),
-                  let size = BookSize(contracts: decimal) else { counts.malformed += 1; return }
+                  let size = Contracts(contracts: decimal) else { counts.malformed += 1; return }
             var aggressor: BookAggressor?
             if e.aggressor >= 0 {
                 let a = message.value(of: fields[e.aggressor])
                 if a.count == 1 { aggressor = a[0] == UInt8(ascii: "1") ? .buy : a[0] == UInt8(ascii: "2") ? .sell : nil }
             }
-            book.lastTrade = BookTrade(price: BookPrice(tenThousandths: price), size: size, aggressor: aggressor,
+            book.lastTrade = BookTrade(price: KalshiPrice(units: price), size: size, aggressor: aggressor,
                                        msgSeqNum: msgSeqNum(message))
             book.tradeCount &+= 1
             counts.tradesRecorded += 1
@@ -305,7 +305,7 @@ extension FixOrderBooks {
         if action[0] != UInt8(ascii: "2"), e.size >= 0 {
             guard let decimal = try? message.value(of: fields[e.size]).decimal() else { counts.malformed += 1; return }
             if decimal.mantissa > 0 {
-                guard let size = BookSize(contracts: decimal) else { counts.malformed += 1; return }
+                guard let size = Contracts(contracts: decimal) else { counts.malformed += 1; return }
                 newSize = size.hundredths
             }
         }
@@ -324,9 +324,9 @@ extension FixOrderBooks {
     @inline(__always)
     func readPrice(_ message: FixMessage, _ at: Int) -> Int64? {
         guard let decimal = try? message.value(of: message.fields[at]).decimal(),
-              let price = BookPrice(dollars: decimal) else { return nil }
-        if case .predictionGrid = priceModel, price.tenThousandths < 0 || price.tenThousandths > 10_000 { return nil }
-        return price.tenThousandths
+              let price = KalshiPrice(dollars: decimal) else { return nil }
+        if case .predictionGrid = priceModel, price.units < 0 || price.units > 10_000 { return nil }
+        return price.units
     }
 
     @inline(__always)

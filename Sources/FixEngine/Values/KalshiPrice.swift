@@ -7,6 +7,7 @@ import FixCodec
 /// On the wire a price is cents (`44=45`) or, with UseDollars (21005=Y, and always on margin),
 /// dollars with up to 4 decimals (`44=0.4500`): ``wire(dollars:)`` and ``init(wire:dollars:)``
 /// convert exactly or fail; nothing goes through floating point.
+@frozen
 public struct KalshiPrice: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// 1/10,000 dollar.
     public var units: Int64
@@ -16,11 +17,22 @@ public struct KalshiPrice: Hashable, Comparable, Sendable, CustomStringConvertib
     /// `cents` whole cents (45 → 0.45 dollar).
     @inlinable public static func cents(_ cents: Int64) -> KalshiPrice { KalshiPrice(units: cents * 100) }
 
-    /// A dollar amount with up to 4 decimals; nil beyond 0.0001 dollar precision.
-    public static func dollars(_ value: FixDecimal) -> KalshiPrice? { scaled(value, power: 4).map(KalshiPrice.init(units:)) }
+    /// One dollar, the top of the prediction-market price range.
+    public static let oneDollar = KalshiPrice(units: 10_000)
+
+    /// The price `decimal` dollars (market data, UseDollars sessions), or nil when it is not a
+    /// whole number of $0.0001 or does not fit. O(1), no allocation.
+    @inlinable
+    public init?(dollars decimal: FixDecimal) {
+        guard let exact = try? decimal.rescaled(to: 4), exact.mantissa != .min else { return nil }
+        units = exact.mantissa
+    }
+
+    /// The price in dollars with 4 decimals (`0.3500`).
+    @inlinable public var dollars: FixDecimal { FixDecimal(mantissa: units, scale: 4) }
 
     /// The NO price: 1 dollar − this.
-    @inlinable public var complement: KalshiPrice { KalshiPrice(units: 10_000 - units) }
+    @inlinable public var complement: KalshiPrice { KalshiPrice(units: 10_000 &- units) }
 
     /// Strictly between 0 and 1 dollar, as every prediction price must be.
     @inlinable public var isValidPredictionPrice: Bool { units > 0 && units < 10_000 }
@@ -40,8 +52,9 @@ public struct KalshiPrice: Hashable, Comparable, Sendable, CustomStringConvertib
 
     @inlinable public static func < (a: KalshiPrice, b: KalshiPrice) -> Bool { a.units < b.units }
 
-    /// `45¢`, or `45.5¢` for subpenny prices.
-    public var description: String { "\(wire(dollars: false))¢" }
+    /// Dollars with 4 decimals, as market data and UseDollars sessions print it: `0.4500`
+    /// (margin prices are plain dollar prices: `19.5000`).
+    public var description: String { dollars.formatted(minimumScale: 4) }
 
     /// `value × 10^power` exactly, or nil.
     static func scaled(_ value: FixDecimal, power: Int) -> Int64? {
@@ -64,6 +77,7 @@ public struct KalshiPrice: Hashable, Comparable, Sendable, CustomStringConvertib
 
 /// A quantity of contracts in 1/100 contract (prediction allows 0.01 steps; margin whole
 /// contracts). On ExecutionReports quantities print with 2 decimals (`10.00`).
+@frozen
 public struct Contracts: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     /// 1/100 contract.
     public var hundredths: Int64
@@ -83,8 +97,19 @@ public struct Contracts: Hashable, Comparable, Sendable, CustomStringConvertible
         self.hundredths = hundredths
     }
 
+    /// The quantity `decimal` contracts, or nil when it is not a whole number of 0.01 contract
+    /// or does not fit. O(1), no allocation (the book's hot path uses it).
+    @inlinable
+    public init?(contracts decimal: FixDecimal) {
+        guard let exact = try? decimal.rescaled(to: 2) else { return nil }
+        hundredths = exact.mantissa
+    }
+
     /// `10.00`.
-    public var wire: FixDecimal { FixDecimal(mantissa: hundredths, scale: 2) }
+    @inlinable public var wire: FixDecimal { FixDecimal(mantissa: hundredths, scale: 2) }
+
+    /// The quantity in contracts with 2 decimals (same as ``wire``).
+    @inlinable public var contracts: FixDecimal { wire }
 
     @inlinable public var isWhole: Bool { hundredths % 100 == 0 }
 

@@ -27,7 +27,7 @@ struct BookExamplesTests {
         #expect(book.depth(.offer) == ["5.00@0.6500"])
         #expect(book.snapshotCount == 1)
         // The YES/NO mirror: best NO bid = $1 − best YES offer.
-        #expect(book.bestOffer?.price.complement == BookPrice(dollars: FixDecimal("0.35")!))
+        #expect(book.bestOffer?.price.complement == KalshiPrice(dollars: FixDecimal("0.35")!))
     }
 
     @Test("A13: the change sets the 0.35 bid to 15.00 (absolute, not a delta)")
@@ -53,7 +53,7 @@ struct BookExamplesTests {
         let book = try #require(books.book(for: Self.nyk))
         #expect(book.depth(.bid) == ["10.00@0.3500"])
         #expect(book.depth(.offer) == ["5.00@0.6500"], "279=0 on a trade must not add or change an offer level")
-        #expect(book.lastTrade == BookTrade(price: BookPrice(dollars: FixDecimal("0.65")!)!, size: BookSize(hundredths: 300),
+        #expect(book.lastTrade == BookTrade(price: KalshiPrice(dollars: FixDecimal("0.65")!)!, size: Contracts(hundredths: 300),
                                             aggressor: .buy, msgSeqNum: 0))
         #expect(book.tradeCount == 1)
     }
@@ -78,7 +78,7 @@ struct BookExamplesTests {
         #expect(book.depth(.bid) == ["15.00@19.5000"])
         try Wire.apply(books, "8=FIXT.1.1|35=X|49=KalshiMD|56=your-api-key|268=1|279=0|55=BTC-PERP|269=2|270=19.5000|271=3.00|2446=1|")
         #expect(book.depth(.bid) == ["15.00@19.5000"], "the margin trade print must not touch the book")
-        #expect(book.lastTrade?.price == BookPrice(tenThousandths: 195_000))
+        #expect(book.lastTrade?.price == KalshiPrice(units: 195_000))
         #expect(books.totals.notApplied == 0)
     }
 

@@ -17,8 +17,8 @@ struct BookRandomizedTests {
 
     static let symbols = ["KXA-26JAN01", "KXB-26JAN01-T50", "KXBTCD-26NOV2517-T100249.99", "C"]
 
-    @Test("4,000 messages per price model, seed 0x600D_B00C", arguments: [BookPriceModel.predictionGrid, .unbounded(initialLevels: 2)])
-    func randomized(model priceModel: BookPriceModel) throws {
+    @Test("4,000 messages per price model, seed 0x600D_B00C", arguments: [KalshiPriceModel.predictionGrid, .unbounded(initialLevels: 2)])
+    func randomized(model priceModel: KalshiPriceModel) throws {
         var rng = SplitMix64(state: 0x600D_B00C)
         let books = FixOrderBooks(priceModel: priceModel, expectedSymbols: 2)  // the table must grow too
         var model: [String: ModelBook] = [:]

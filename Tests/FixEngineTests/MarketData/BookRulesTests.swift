@@ -156,7 +156,7 @@ struct BookRulesTests {
         #expect(result.entries.tradesRecorded == 3)
         let book = try #require(books.book(for: Self.s))
         #expect(book.levels(.bid) + book.levels(.offer) == before)
-        #expect(book.lastTrade == BookTrade(price: BookPrice(tenThousandths: 9900), size: BookSize(hundredths: 100), aggressor: nil, msgSeqNum: 42))
+        #expect(book.lastTrade == BookTrade(price: KalshiPrice(units: 9900), size: Contracts(hundredths: 100), aggressor: nil, msgSeqNum: 42))
         #expect(book.tradeCount == 3)
     }
 
@@ -193,8 +193,8 @@ struct BookRulesTests {
         #expect(book.depth(.bid) == ["2.00@0.9900", "3.00@0.5000", "1.00@0.0100"])
         #expect(book.depth(.offer) == ["5.00@0.0001", "6.00@0.6000", "4.00@0.9999"])
         #expect(book.levels(.bid, depth: 2).map(\.description) == ["2.00@0.9900", "3.00@0.5000"])
-        #expect(book.size(.offer, at: BookPrice(tenThousandths: 6000)) == BookSize(hundredths: 600))
-        #expect(book.size(.offer, at: BookPrice(tenThousandths: 6001)) == nil)
+        #expect(book.size(.offer, at: KalshiPrice(units: 6000)) == Contracts(hundredths: 600))
+        #expect(book.size(.offer, at: KalshiPrice(units: 6001)) == nil)
     }
 
     @Test("Best bid/offer follow removals across the grid (far-apart levels)")

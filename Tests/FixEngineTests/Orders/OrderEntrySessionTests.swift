@@ -67,7 +67,7 @@ struct OrderEntrySessionTests {
             sim = try KalshiSimServer(configuration: SimConfiguration(apiKeys: [
                 SimAPIKey(keyID: "maker-key", publicKeyPEM: OrderEntrySessionTests.makerKey.publicKeyPEM),
                 SimAPIKey(keyID: "taker-key", publicKeyPEM: OrderEntrySessionTests.takerKey.publicKeyPEM),
-            ], sessionTypes: [.kalshiNR, .kalshiDC]))
+            ], sessionTypes: [.kalshiNR, .kalshiDC, .kalshiMD, .kalshiPT]))
             try sim.start()
             client = try FixClient()
             client.start()
