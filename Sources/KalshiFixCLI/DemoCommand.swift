@@ -1,8 +1,10 @@
 import ArgumentParser
 import FixCodec
+import FixEngine
 import FixSession
 import FixTransport
 import Foundation
+import Synchronization
 import KalshiSim
 
 /// `kalshi-fix demo`: the main job. Starts KalshiSim in-process on loopback TLS, connects every
@@ -43,7 +45,9 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// The demo's steps, printed as they run with their durations.
+/// The demo's steps, printed as they run with their durations. Everything trades through the
+/// engine (``FixClient``, ``OrderEntrySession``, ``MarketDataSession``, ``DropCopySession``,
+/// ``SettlementSession``) against KalshiSim in the same process.
 final class Demo {
     let orders: Int
     let busyPoll: Bool
@@ -67,112 +71,192 @@ final class Demo {
         return result
     }
 
+    /// Runs `body` on the client's I/O thread and waits for it.
+    private func onClient<T>(_ client: FixClient, _ body: @escaping () throws(OrderEntryError) -> T) throws -> T {
+        nonisolated(unsafe) var result: Result<T, OrderEntryError>?
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let body = body
+        client.execute {
+            do throws(OrderEntryError) { result = .success(try body()) } catch { result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        switch result! {
+        case .success(let value): return value
+        case .failure(let error): throw Failure("\(error)")
+        }
+    }
+
     func run() throws {
-        print("kalshi-fix demo — KalshiSim on loopback TLS\n")
-        let taker = try KalshiAPIKeyPair.generate()
+        print("kalshi-fix demo — KalshiSim on loopback TLS, traded through FixEngine\n")
+        let takerPair = try KalshiAPIKeyPair.generate()
         let listenerPair = try KalshiAPIKeyPair.generate()
-        let takerID = "demo-taker-key"
-        let listenerID = "demo-listener-key"
+        let takerID = "demo-taker-key", listenerID = "demo-listener-key"
         let sims = try step("start KalshiSim (prediction + margin, TLS, generated certificate)") {
-            // The listener key belongs to the main account, filled in once its id is known below.
             try SimLauncher.start(host: "127.0.0.1", portBase: nil, tls: true, stateDir: nil,
-                                  extraKeys: [SimAPIKey(keyID: takerID, publicKeyPEM: taker.publicKeyPEM)], log: nil)
+                                  extraKeys: [SimAPIKey(keyID: takerID, publicKeyPEM: takerPair.publicKeyPEM)], log: nil)
         }
         defer { sims.stop() }
+        // The listener is a second key of the main account (FACTS §10: listeners need their own key).
         try sims.prediction.register(SimAPIKey(keyID: listenerID, publicKeyPEM: listenerPair.publicKeyPEM, account: sims.keyID))
-        print("  prediction certificate pin: sha256/\(sims.prediction.certificate!.publicKeySHA256.prefix(16))…")
+        print("  certificate pin (SPKI sha256): \(sims.prediction.certificate!.publicKeySHA256.prefix(16))…")
 
-        let client = try Reactor(configuration: ReactorConfiguration(busyPoll: busyPoll))
-        client.startThread()
-        defer { client.stopAndJoin() }
-
+        let client = try FixClient(reactorConfiguration: ReactorConfiguration(busyPoll: busyPoll))
+        client.start()
+        defer { client.stop() }
         let me = try KalshiCredentials(keyID: sims.keyID, signer: sims.keyPair.signer())
-        let other = try KalshiCredentials(keyID: takerID, signer: taker.signer())
-        let listenerCredentials = try KalshiCredentials(keyID: listenerID, signer: listenerPair.signer())
 
-        var sessions: [DemoSession] = []
-        try step("log on every session type (signed RSA-PSS logons, TLS 1.3, pinned certificate)") {
-            for type in KalshiProduct.prediction.sessionTypes {
-                sessions.append(DemoSession(name: "prediction \(type)", reactor: client,
-                                            configuration: configuration(.prediction, type, me, sims.prediction)))
-            }
-            for type in KalshiProduct.margin.sessionTypes {
-                sessions.append(DemoSession(name: "margin \(type)", reactor: client,
-                                            configuration: configuration(.margin, type, me, sims.margin)))
-            }
-            for session in sessions { session.start() }
-            for session in sessions {
-                guard session.waitActive() else { throw Failure("\(session.name) did not log on: \(session.errors)") }
-                print("  \(session.name): logged on")
-            }
+        func configuration(_ product: KalshiProduct, _ type: KalshiSessionType, _ credentials: KalshiCredentials,
+                           _ sim: KalshiSimServer) -> SessionConfiguration {
+            var c = SessionConfiguration(product: product, sessionType: type,
+                                         destination: .endpoint(SessionEndpoint(host: "127.0.0.1", port: sim.port(for: type)!)),
+                                         credentials: credentials)
+            c.security = sim.clientSecurity
+            if type.isOrderEntry { c.logonOptions.skipPendingExecReports = true }
+            return c
         }
 
-        var takerConfiguration = configuration(.prediction, .kalshiNR, other, sims.prediction)
-        takerConfiguration.logonOptions.skipPendingExecReports = true
-        let takerSession = DemoSession(name: "taker NR", reactor: client, configuration: takerConfiguration)
-        var listenerConfiguration = configuration(.prediction, .kalshiRT, listenerCredentials, sims.prediction)
+        // Prediction: NR (maker), RT, DC, PT, RFQ, MD; margin: NR, RT, DC, MD; plus a taker and a listener.
+        let makerEvents = DemoEvents(name: "prediction KalshiNR")
+        let maker = try client.openOrderEntry(configuration(.prediction, .kalshiNR, me, sims.prediction), reconnectPolicy: nil)
+        let rtEvents = DemoEvents(name: "prediction KalshiRT")
+        let rt = try client.openOrderEntry(configuration(.prediction, .kalshiRT, me, sims.prediction), reconnectPolicy: nil)
+        let dcEvents = DemoEvents(name: "prediction KalshiDC")
+        let dc = try client.openDropCopy(configuration(.prediction, .kalshiDC, me, sims.prediction), reconnectPolicy: nil)
+        let ptEvents = DemoEvents(name: "prediction KalshiPT")
+        let pt = try client.openSettlement(configuration(.prediction, .kalshiPT, me, sims.prediction), reconnectPolicy: nil)
+        let mdEvents = DemoEvents(name: "prediction KalshiMD")
+        let md = try client.openMarketData(configuration(.prediction, .kalshiMD, me, sims.prediction), reconnectPolicy: nil)
+        let rfq = DemoSession(name: "prediction KalshiRFQ", reactor: client.reactor,
+                              configuration: configuration(.prediction, .kalshiRFQ, me, sims.prediction))
+        let marginNREvents = DemoEvents(name: "margin KalshiNR"), marginRTEvents = DemoEvents(name: "margin KalshiRT")
+        let marginNR = try client.openOrderEntry(configuration(.margin, .kalshiNR, me, sims.margin), reconnectPolicy: nil)
+        let marginRT = try client.openOrderEntry(configuration(.margin, .kalshiRT, me, sims.margin), reconnectPolicy: nil)
+        let marginDCEvents = DemoEvents(name: "margin KalshiDC")
+        let marginDC = try client.openDropCopy(configuration(.margin, .kalshiDC, me, sims.margin), reconnectPolicy: nil)
+        let marginMDEvents = DemoEvents(name: "margin KalshiMD")
+        let marginMD = try client.openMarketData(configuration(.margin, .kalshiMD, me, sims.margin), reconnectPolicy: nil)
+        let takerEvents = DemoEvents(name: "taker KalshiNR (second account)")
+        let taker = try client.openOrderEntry(
+            configuration(.prediction, .kalshiNR, try KalshiCredentials(keyID: takerID, signer: takerPair.signer()), sims.prediction),
+            reconnectPolicy: nil)
+        var listenerConfiguration = configuration(.prediction, .kalshiRT, try KalshiCredentials(keyID: listenerID, signer: listenerPair.signer()),
+                                                  sims.prediction)
         listenerConfiguration.logonOptions = .listener
-        let listener = DemoSession(name: "listener RT", reactor: client, configuration: listenerConfiguration)
-        let maker = sessions[0]  // prediction KalshiNR
-        try step("log on a second account (taker) and a read-only listener of the main account") {
-            takerSession.start()
-            listener.start()
-            guard takerSession.waitActive(), listener.waitActive() else {
-                throw Failure("taker/listener logon: \(takerSession.errors) \(listener.errors)")
-            }
-        }
-
+        let listenerEvents = DemoEvents(name: "listener KalshiRT (read-only copy of the main account)")
+        let listener = try client.openOrderEntry(listenerConfiguration, reconnectPolicy: nil)
         let market = sims.prediction.configuration.markets[0].ticker
-        try step("rest a bid ladder on \(market), trade against it, amend and cancel") {
-            for (i, cents) in [45, 44, 43].enumerated() {
-                maker.send(NewOrderSingle(clOrdID: "bid-\(i)", orderQty: FixDecimal(mantissa: 10, scale: 0), ordType: .limit,
-                                          price: FixDecimal(mantissa: Int64(cents), scale: 0), side: .buyYes, symbol: market))
-                guard let new = maker.waitReport(clOrdID: "bid-\(i)", execType: "0") else { throw Failure("no ack for bid-\(i)") }
-                print("  NEW     bid-\(i) \(field(38, new) ?? "") @ \(cents)¢  order \(field(37, new) ?? "")")
+
+        let eventful: [DemoEvents] = [makerEvents, rtEvents, dcEvents, ptEvents, mdEvents, marginNREvents, marginRTEvents,
+                                      marginDCEvents, marginMDEvents, takerEvents, listenerEvents]
+        try step("log on every session type (signed RSA-PSS logons, TLS 1.3, pinned certificate)") {
+            nonisolated(unsafe) let s = (maker, rt, dc, pt, md, marginNR, marginRT, marginDC, marginMD, taker, listener)
+            client.execute {
+                s.0.delegate = makerEvents; s.1.delegate = rtEvents; s.5.delegate = marginNREvents; s.6.delegate = marginRTEvents
+                s.9.delegate = takerEvents; s.10.delegate = listenerEvents
+                s.2.onStateChange = { dcEvents.orderEntry(s.0, stateChanged: $0) }
+                s.7.onStateChange = { marginDCEvents.orderEntry(s.0, stateChanged: $0) }
+                s.3.delegate = ptEvents
+                s.3.onStateChange = { ptEvents.orderEntry(s.0, stateChanged: $0) }
+                s.4.delegate = mdEvents; s.8.delegate = marginMDEvents
+                s.4.subscribe([market])
+                s.8.subscribe(["BTC-PERP"])
+                s.0.start(); s.1.start(); s.2.start(); s.3.start(); s.4.start(); s.5.start(); s.6.start(); s.7.start()
+                s.8.start(); s.9.start(); s.10.start()
             }
-            takerSession.send(NewOrderSingle(clOrdID: "sell-1", orderQty: FixDecimal(mantissa: 15, scale: 0), ordType: .limit,
-                                             price: FixDecimal(mantissa: 44, scale: 0), side: .sellNo, symbol: market))
-            for clOrdID in ["bid-0", "bid-1"] {
-                guard let fill = maker.waitReport(clOrdID: clOrdID, execType: "F") else { throw Failure("no fill for \(clOrdID)") }
-                print("  FILL    \(clOrdID) \(field(32, fill) ?? "") @ \(field(31, fill) ?? "")¢  cum \(field(14, fill) ?? "") leaves \(field(151, fill) ?? "")  position YES \(field(704, fill) ?? "")  fee $\(field(137, fill) ?? "")")
+            rfq.start()
+            for events in eventful {
+                guard events.waitActive() else { throw Failure("\(events.name) did not log on: \(events.errors)") }
+                print("  \(events.name): logged on")
             }
-            maker.send(OrderCancelReplaceRequest(clOrdID: "bid-2b", origClOrdID: "bid-2", orderQty: FixDecimal(mantissa: 20, scale: 0),
-                                                 ordType: .limit, price: FixDecimal(mantissa: 42, scale: 0), side: .buyYes, symbol: market))
-            guard let replaced = maker.waitReport(clOrdID: "bid-2b", execType: "5") else { throw Failure("replace not confirmed") }
-            print("  AMEND   bid-2 → bid-2b \(field(38, replaced) ?? "") @ \(field(44, replaced) ?? "")¢")
-            maker.send(OrderCancelRequest(clOrdID: "cxl-1", origClOrdID: "bid-2b", side: .buyYes, symbol: market))
-            guard maker.waitReport(clOrdID: "cxl-1", execType: "4") != nil else { throw Failure("cancel not confirmed") }
-            print("  CANCEL  bid-2b")
-            guard let mirrored = listener.waitReport(clOrdID: "bid-0", execType: "F") else { throw Failure("the listener saw no fill") }
-            print("  LISTENER mirrored fill of bid-0 (ExecID \(field(17, mirrored) ?? ""))")
-            maker.send(OrderMassCancelRequest(clOrdID: "mass-1", massCancelRequestType: .cancelForSession))
-            guard maker.waitMessage(type: "r") != nil else { throw Failure("no mass cancel report") }
-            print("  MASS CANCEL done")
+            guard rfq.waitActive() else { throw Failure("prediction KalshiRFQ did not log on: \(rfq.errors)") }
+            print("  prediction KalshiRFQ: logged on")
         }
 
-        let latencies = try step("time \(orders) order→ack round trips (NewOrderSingle → ExecutionReport New)") {
-            try maker.pingPong(count: orders, market: market)
+        try step("rest a bid ladder on \(market), watch the book, trade against it from a second account, amend, cancel") {
+            var ids: [String] = []
+            for cents in [45, 44, 43] as [Int64] {
+                let id = try onClient(client) { () throws(OrderEntryError) in
+                    try maker.newOrder(symbol: market, side: .buyYes, quantity: 10, price: .cents(cents))
+                }
+                ids.append(id)
+                guard makerEvents.wait({ $0.updates.contains { $0.clOrdID == id && $0.state == .new } }) else { throw Failure("no ack for \(id)") }
+                print("  NEW     \(id)  10 @ \(cents)¢")
+            }
+            _ = mdEvents.wait { $0.topOfBook.last?.contains("bid 30.00") == true || $0.topOfBook.last?.contains("10.00 @ 0.4500") == true }
+            print("  BOOK    \(mdEvents.topOfBook.last ?? "(no market data)")")
+            _ = try onClient(client) { () throws(OrderEntryError) in
+                try taker.newOrder(symbol: market, side: .sellNo, quantity: 15, price: .cents(44))
+            }
+            guard makerEvents.wait({ $0.fills.count == 2 }) else { throw Failure("the maker saw \(makerEvents.fills.count) fills, expected 2") }
+            for fill in makerEvents.fills {
+                print("  FILL    \(fill.clOrdID)  \(fill.quantity) @ \(fill.price.wire(dollars: false))¢  fee $\(fill.fee)  trade \(fill.tradeID ?? "")")
+            }
+            _ = mdEvents.wait { $0.topOfBook.last?.contains("last") == true }
+            print("  BOOK    \(mdEvents.topOfBook.last ?? "(no market data)")")
+            let amended = try onClient(client) { () throws(OrderEntryError) in try maker.replace(clOrdID: ids[2], quantity: 20, price: .cents(42)) }
+            guard makerEvents.wait({ $0.updates.contains { $0.clOrdID == amended } }) else { throw Failure("replace not confirmed") }
+            print("  AMEND   \(ids[2]) → \(amended)  20 @ 42¢")
+            _ = try onClient(client) { () throws(OrderEntryError) in try maker.cancel(clOrdID: amended) }
+            guard makerEvents.wait({ $0.updates.last?.state == .canceled }) else { throw Failure("cancel not confirmed") }
+            print("  CANCEL  \(amended)")
+            let (position, open) = try onClient(client) { () throws(OrderEntryError) in
+                (maker.tracker.position(symbol: market), maker.tracker.openOrders.count)
+            }
+            print("  POSITION \(market): \(position) YES contracts; \(open) open order(s)")
+            guard listenerEvents.wait({ $0.fills.count == 2 }) else { throw Failure("the listener mirrored \(listenerEvents.fills.count) fills") }
+            print("  LISTENER mirrored both fills (same ExecIDs: \(listenerEvents.fills.map(\.execID).joined(separator: ", ")))")
+            _ = try onClient(client) { () throws(OrderEntryError) in try maker.cancelAll() }
+        }
+
+        try step("drop-copy reconciliation: resend the main account's reports on KalshiDC and compare with the tracker") {
+            let first = try onClient(client) { () throws(OrderEntryError) in maker.tracker.appliedExecIDs.first ?? "" }
+            let result = Mutex<DropCopyResult?>(nil)
+            nonisolated(unsafe) let session = dc
+            client.execute { session.requestResend(from: first) { r in result.withLock { $0 = r } } }
+            guard makerEvents.wait({ _ in result.withLock { $0 != nil } }), case .complete(let reports, _)? = result.withLock({ $0 }) else {
+                throw Failure("drop copy answered \(String(describing: result.withLock { $0 }))")
+            }
+            let report = try onClient(client) { () throws(OrderEntryError) in
+                maker.tracker.reconcile(with: reports, begin: first, end: nil, dollars: false, apply: true)
+            }
+            for line in report.description.split(separator: "\n") { print("  \(line)") }
+            guard report.missingLocally.isEmpty, report.mismatches.isEmpty else { throw Failure("reconciliation found differences") }
+        }
+
+        let latencies = try step("time \(orders) order→ack round trips through the engine (NewOrderSingle → ExecutionReport New → tracker)") {
+            let run = DemoLatencyRun(count: orders, market: sims.prediction.configuration.markets[1].ticker)
+            nonisolated(unsafe) let session = maker
+            client.execute { makerEvents.startLatency(run, on: session) }
+            guard run.done.wait(timeout: .now() + 120) == .success else { throw Failure("latency run timed out at \(run.completed)") }
+            if let failure = run.failure { throw Failure("latency run: \(failure)") }
+            _ = try onClient(client) { () throws(OrderEntryError) in try maker.cancelAll() }
+            return Array(run.samples.prefix(run.completed))
         }
         print(Self.table(latencies))
 
-        try step("log out every session") {
-            for session in sessions + [takerSession, listener] { session.logout() }
-            for session in sessions + [takerSession, listener] where !session.waitDisconnected() {
-                throw Failure("\(session.name) did not log out")
+        try step("settle \(market) YES: MarketSettlementReports on KalshiPT, reassembled") {
+            try sims.prediction.settle(market: market, result: .yes)
+            guard ptEvents.wait({ !$0.settlements.isEmpty }), let settled = ptEvents.settlements.first else {
+                throw Failure("no settlement arrived on KalshiPT")
+            }
+            for party in settled.parties {
+                let payout = (try? party.payout()).flatMap { $0?.description } ?? "?"
+                print("  SETTLED \(settled.symbol) \(settled.marketResult): long \(party.longQuantity?.description ?? "0") → payout $\(payout)")
             }
         }
-        print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(started)))
-    }
 
-    private func configuration(_ product: KalshiProduct, _ type: KalshiSessionType, _ credentials: KalshiCredentials,
-                               _ sim: KalshiSimServer) -> SessionConfiguration {
-        var configuration = SessionConfiguration(product: product, sessionType: type,
-                                                 destination: .endpoint(SessionEndpoint(host: "127.0.0.1", port: sim.port(for: type)!)),
-                                                 credentials: credentials)
-        configuration.security = sim.clientSecurity
-        configuration.heartbeatInterval = 30
-        if type.isOrderEntry { configuration.logonOptions.skipPendingExecReports = true }
-        return configuration
+        try step("log out every session") {
+            nonisolated(unsafe) let s = (maker, rt, dc, pt, md, marginNR, marginRT, marginDC, marginMD, taker, listener)
+            client.execute {
+                s.0.logout(); s.1.logout(); s.2.logout(); s.3.logout(); s.4.logout(); s.5.logout(); s.6.logout()
+                s.7.logout(); s.8.logout(); s.9.logout(); s.10.logout()
+            }
+            rfq.logout()
+            for events in eventful where !events.waitDisconnected() { throw Failure("\(events.name) did not log out") }
+            guard rfq.waitDisconnected() else { throw Failure("prediction KalshiRFQ did not log out") }
+        }
+        print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(started)))
     }
 
     static func table(_ nanoseconds: [Int64]) -> String {

@@ -106,13 +106,11 @@ public final class OrderEntrySession: SessionHandler {
         if killSwitchEngaged { throw .risk(.killSwitch) }
         guard price.isValidPredictionPrice || configuration.product == .margin else { throw .invalidPrice(price) }
         if !dollars && price.units % 100 != 0 { throw .invalidPrice(price) }
-        let open = tracker.openOrders
-        let sameSide = open.filter { $0.symbol == symbol && $0.side == side }
-            .reduce(Contracts.zero) { $0 + $1.leavesQty }
-        let reference = referencePrices[symbol] ?? tracker.fills.last(where: { $0.symbol == symbol })?.price
+        let reference = referencePrices[symbol] ?? tracker.lastFillPrice(symbol: symbol)
         do throws(RiskViolation) {
-            try risk.checkNewOrder(symbol: symbol, side: side, price: price, quantity: quantity, openOrders: open.count,
-                                   position: tracker.position(symbol: symbol), openExposure: sameSide, reference: reference)
+            try risk.checkNewOrder(symbol: symbol, side: side, price: price, quantity: quantity, openOrders: tracker.openOrderCount,
+                                   position: tracker.position(symbol: symbol), openExposure: tracker.openQuantity(symbol: symbol, side: side),
+                                   reference: reference)
             try risk.admitMessage(now: Reactor.monotonicNanoseconds())
         } catch {
             throw .risk(error)

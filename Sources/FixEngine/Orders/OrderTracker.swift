@@ -36,6 +36,14 @@ public final class OrderTracker {
     public private(set) var fills: [Fill] = []
     /// Reports skipped as duplicates so far.
     public private(set) var duplicateCount = 0
+    /// Orders not terminal, and their open quantity per (symbol, side): kept incrementally so
+    /// pre-trade checks cost O(1) however many orders rest.
+    public private(set) var openOrderCount = 0
+    private var openLeaves: [ExposureKey: Int64] = [:]
+    private var lastFillPrices: [String: KalshiPrice] = [:]
+
+    struct ExposureKey: Hashable { var symbol: String; var sell: Bool }
+
     /// ExecIDs of every applied report (pending ones excluded), in the order applied: what a
     /// drop-copy reconciliation compares with the exchange's history.
     public private(set) var appliedExecIDs: [String] = []
@@ -51,8 +59,22 @@ public final class OrderTracker {
     /// The order with Kalshi's order id.
     public func order(orderID: String) -> TrackedOrder? { byOrderID[orderID].map { orders[$0] } }
 
-    /// Orders not yet filled, canceled, expired or rejected.
+    /// Orders not yet filled, canceled, expired or rejected (O(n): for display, not the hot path).
     public var openOrders: [TrackedOrder] { orders.filter { $0.state.isOpen } }
+
+    /// Open (leaves) quantity of our orders in `symbol` on `side`. O(1).
+    public func openQuantity(symbol: String, side: Side) -> Contracts {
+        Contracts(hundredths: openLeaves[ExposureKey(symbol: symbol, sell: side == .sellNo)] ?? 0)
+    }
+
+    /// The price of our last fill in `symbol`. O(1).
+    public func lastFillPrice(symbol: String) -> KalshiPrice? { lastFillPrices[symbol] }
+
+    private func account(_ order: TrackedOrder, _ sign: Int64) {
+        guard order.state.isOpen else { return }
+        openOrderCount += Int(sign)
+        openLeaves[ExposureKey(symbol: order.symbol, sell: order.side == .sellNo), default: 0] += sign * order.leavesQty.hundredths
+    }
 
     /// Every tracked order, in the order first seen.
     public var allOrders: [TrackedOrder] { orders }
@@ -80,8 +102,10 @@ public final class OrderTracker {
     public func willSend(clOrdID: String, symbol: String, side: Side, price: KalshiPrice, quantity: Contracts) {
         guard byClOrdID[clOrdID] == nil else { return }
         byClOrdID[clOrdID] = orders.count
-        orders.append(TrackedOrder(orderID: nil, clOrdID: clOrdID, previousClOrdIDs: [], symbol: symbol, side: side, price: price,
-                                   orderQty: quantity, cumQty: .zero, leavesQty: quantity, averagePrice: nil, state: .sent))
+        let order = TrackedOrder(orderID: nil, clOrdID: clOrdID, previousClOrdIDs: [], symbol: symbol, side: side, price: price,
+                                 orderQty: quantity, cumQty: .zero, leavesQty: quantity, averagePrice: nil, state: .sent)
+        orders.append(order)
+        account(order, 1)
     }
 
     /// Remembers that `requestClOrdID` (a cancel or replace request) refers to the order now
@@ -139,6 +163,7 @@ public final class OrderTracker {
         }
         var order = orders[i]
         let previousState = order.state
+        account(order, -1)  // re-added below with the new state and leaves
 
         // Quantities only move forward: a late or replayed report never undoes a fill.
         let cum = ((try? report.cumQty).flatMap { Contracts(wire: $0) }) ?? order.cumQty
@@ -192,7 +217,9 @@ public final class OrderTracker {
         }
         order.state = next
         if !isPending { order.lastExecID = execIDValue.string }
+        if let fill { lastFillPrices[order.symbol] = fill.price }
         orders[i] = order
+        account(order, 1)
         return adopted ? .adopted(order, fill: fill) : .applied(order, fill: fill)
     }
 

@@ -44,6 +44,7 @@ struct OrderTrackerTests {
         let tracker = OrderTracker()
         tracker.willSend(clOrdID: "c1", symbol: "KXTEST", side: .buyYes, price: .cents(45), quantity: 10)
         #expect(tracker.order(clOrdID: "c1")?.state == .sent)
+        #expect(tracker.openOrderCount == 1 && tracker.openQuantity(symbol: "KXTEST", side: .buyYes) == 10)
         Self.apply(Self.er("-1;-1", .pendingNew, .pendingNew), to: tracker)
         #expect(tracker.order(clOrdID: "c1")?.state == .pendingNew)
         Self.apply(Self.er("5;1", .new, .new), to: tracker)
@@ -51,11 +52,13 @@ struct OrderTrackerTests {
         let update = Self.apply(Self.er("5;2", .trade, .partiallyFilled, cum: 4, leaves: 6, lastPx: 45, lastQty: 4), to: tracker)
         guard case .applied(let order, let fill?) = update else { Issue.record("no fill in \(update)"); return }
         #expect(order.state == .partiallyFilled && order.cumQty == 4 && order.leavesQty == 6)
+        #expect(tracker.openQuantity(symbol: "KXTEST", side: .buyYes) == 6 && tracker.lastFillPrice(symbol: "KXTEST") == .cents(45))
         #expect(fill.price == .cents(45) && fill.quantity == 4 && fill.fee == FixDecimal(mantissa: 700, scale: 4) && fill.tradeID == "T-5;2")
         Self.apply(Self.er("5;3", .trade, .filled, cum: 10, leaves: 0, lastPx: 44, lastQty: 6), to: tracker)
         #expect(tracker.order(clOrdID: "c1")?.state == .filled)
         #expect(tracker.position(symbol: "KXTEST") == 10)
         #expect(tracker.fills.count == 2 && tracker.openOrders.isEmpty)
+        #expect(tracker.openOrderCount == 0 && tracker.openQuantity(symbol: "KXTEST", side: .buyYes) == .zero)
     }
 
     @Test("idempotent: a resent, replayed or mirrored report (same ExecID) changes nothing")
