@@ -15,10 +15,13 @@ public protocol OrderEntryDelegate: AnyObject {
     /// Every application message as received, before the tracker applies it (duplicates
     /// included): for logs and tools that show the wire. The view is valid during the call only.
     func orderEntry(_ session: OrderEntrySession, received message: FixMessage)
+    /// An order group answered (UOH): Create carries the new group's id.
+    func orderEntry(_ session: OrderEntrySession, orderGroup response: OrderGroupReply)
 }
 
 extension OrderEntryDelegate {
     public func orderEntry(_ session: OrderEntrySession, cancelRejected clOrdID: String, reason: String) {}
+    public func orderEntry(_ session: OrderEntrySession, orderGroup response: OrderGroupReply) {}
     public func orderEntry(_ session: OrderEntrySession, stateChanged state: SessionState) {}
     public func orderEntry(_ session: OrderEntrySession, error: OrderEntryError) {}
     public func orderEntry(_ session: OrderEntrySession, received message: FixMessage) {}
@@ -100,9 +103,11 @@ public final class OrderEntrySession: SessionHandler {
     ///   - side: `.buyYes` (bid) or `.sellNo` (sell YES = buy NO).
     ///   - price: the YES limit price.
     ///   - quantity: contracts.
+    ///   - orderGroup: an order group id (from ``OrderGroupReply``) the order counts toward.
     @discardableResult
     public func newOrder(symbol: String, side: Side, quantity: Contracts, price: KalshiPrice, timeInForce: TimeInForce = .gtc,
-                         expireTime: FixTimestamp? = nil, postOnly: Bool = false) throws(OrderEntryError) -> String {
+                         expireTime: FixTimestamp? = nil, postOnly: Bool = false,
+                         orderGroup: String? = nil) throws(OrderEntryError) -> String {
         if killSwitchEngaged { throw .risk(.killSwitch) }
         guard price.isValidPredictionPrice || configuration.product == .margin else { throw .invalidPrice(price) }
         if !dollars && price.units % 100 != 0 { throw .invalidPrice(price) }
@@ -118,7 +123,7 @@ public final class OrderEntrySession: SessionHandler {
         let clOrdID = nextClOrdID()
         let message = NewOrderSingle(clOrdID: clOrdID, execInst: postOnly ? "6" : nil, orderQty: quantity.wire, ordType: .limit,
                                      price: price.wire(dollars: dollars), side: side, symbol: symbol, timeInForce: timeInForce,
-                                     expireTime: expireTime)
+                                     expireTime: expireTime, secondaryClOrdID: orderGroup)  // 526 binds the group (FACTS §12)
         tracker.willSend(clOrdID: clOrdID, symbol: symbol, side: side, price: price, quantity: quantity)
         try send(message)
         return clOrdID
@@ -198,6 +203,8 @@ public final class OrderEntrySession: SessionHandler {
             delegate?.orderEntry(self, cancelRejected: clOrdID, reason: message.body.value(58)?.string ?? "")
         } else if type.equals("j") {
             delegate?.orderEntry(self, error: .businessReject(text: message.body.value(58)?.string ?? ""))
+        } else if let response = Self.orderGroupResponse(message) {
+            delegate?.orderEntry(self, orderGroup: response)
         }
     }
 

@@ -22,6 +22,9 @@ struct OrderEntrySessionTests {
         private var _updates: [TrackedOrder] = []
         private var _fills: [Fill] = []
         private var _cancelRejects: [String] = []
+        private var _groups: [OrderGroupReply] = []
+        var groups: [OrderGroupReply] { lock.withLock { _groups } }
+        func orderEntry(_ session: OrderEntrySession, orderGroup response: OrderGroupReply) { lock.withLock { _groups.append(response) } }
         private var _received: [String] = []  // MsgType of every message as received
 
         var received: [String] { lock.withLock { _received } }
@@ -177,5 +180,42 @@ struct OrderEntrySessionTests {
         guard case .failure(.risk(.killSwitch)) = place(1, 40) else { Issue.record("kill switch did not block"); return }
         _ = setup.onClient { () throws(OrderEntryError) in maker.releaseKillSwitch() }
         _ = try place(1, 40).get()
+    }
+
+    @Test("order groups: create, bind orders, fills past the 15 s limit trigger the group and cancel its orders; reset")
+    func orderGroups() throws {
+        let setup = try Setup()
+        let (maker, taker) = (setup.maker, setup.taker)
+        _ = try setup.onClient { () throws(OrderEntryError) in try maker.createOrderGroup(contractsLimit: 5) }.get()
+        #expect(setup.makerEvents.wait { !$0.groups.isEmpty }, "no OrderGroupReply")
+        let group = try #require(setup.makerEvents.groups.first)
+        #expect(group.contractsLimit == 5 && !group.groupID.isEmpty)
+        let first = try setup.onClient { () throws(OrderEntryError) in
+            try maker.newOrder(symbol: Self.market, side: .buyYes, quantity: 4, price: .cents(40), orderGroup: group.groupID)
+        }.get()
+        let second = try setup.onClient { () throws(OrderEntryError) in
+            try maker.newOrder(symbol: Self.market, side: .buyYes, quantity: 10, price: .cents(39), orderGroup: group.groupID)
+        }.get()
+        #expect(setup.makerEvents.wait { $0.updates.filter { $0.state == .new }.count == 2 })
+        // 6 contracts fill within the window: more than the limit of 5, so the group triggers.
+        _ = try setup.onClient { () throws(OrderEntryError) in
+            try taker.newOrder(symbol: Self.market, side: .sellNo, quantity: 6, price: .cents(39))
+        }.get()
+        #expect(setup.makerEvents.wait { $0.updates.contains { $0.clOrdID == second && $0.state == .canceled } },
+                "the group did not cancel its other order: \(setup.makerEvents.updates)")
+        let canceled = setup.makerEvents.updates.last { $0.clOrdID == second }
+        #expect(canceled?.text == "ORDER_GROUP_CANCEL" && canceled?.cumQty == 2)
+        #expect(setup.makerEvents.updates.contains { $0.clOrdID == first && $0.state == .filled })
+        // While triggered, new orders in the group are rejected; after a reset they rest.
+        let refused = try setup.onClient { () throws(OrderEntryError) in
+            try maker.newOrder(symbol: Self.market, side: .buyYes, quantity: 1, price: .cents(30), orderGroup: group.groupID)
+        }.get()
+        #expect(setup.makerEvents.wait { $0.updates.contains { $0.clOrdID == refused && $0.state == .rejected } })
+        _ = try setup.onClient { () throws(OrderEntryError) in try maker.resetOrderGroup(group.groupID) }.get()
+        #expect(setup.makerEvents.wait { $0.groups.count == 2 })
+        let accepted = try setup.onClient { () throws(OrderEntryError) in
+            try maker.newOrder(symbol: Self.market, side: .buyYes, quantity: 1, price: .cents(30), orderGroup: group.groupID)
+        }.get()
+        #expect(setup.makerEvents.wait { $0.updates.contains { $0.clOrdID == accepted && $0.state == .new } })
     }
 }
