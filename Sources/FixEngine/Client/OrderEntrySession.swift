@@ -17,11 +17,14 @@ public protocol OrderEntryDelegate: AnyObject {
     func orderEntry(_ session: OrderEntrySession, received message: FixMessage)
     /// An order group answered (UOH): Create carries the new group's id.
     func orderEntry(_ session: OrderEntrySession, orderGroup response: OrderGroupReply)
+    /// An RFQ message for the creator (b, S, UC, AG, UB) on KalshiRT.
+    func orderEntry(_ session: OrderEntrySession, rfq event: RFQEvent)
 }
 
 extension OrderEntryDelegate {
     public func orderEntry(_ session: OrderEntrySession, cancelRejected clOrdID: String, reason: String) {}
     public func orderEntry(_ session: OrderEntrySession, orderGroup response: OrderGroupReply) {}
+    public func orderEntry(_ session: OrderEntrySession, rfq event: RFQEvent) {}
     public func orderEntry(_ session: OrderEntrySession, stateChanged state: SessionState) {}
     public func orderEntry(_ session: OrderEntrySession, error: OrderEntryError) {}
     public func orderEntry(_ session: OrderEntrySession, received message: FixMessage) {}
@@ -182,8 +185,13 @@ public final class OrderEntrySession: SessionHandler {
     }
 
     private func nextClOrdID() -> String {
+        "\(clOrdIDPrefix)-\(nextCounterValue())"
+    }
+
+    /// The session's id counter (ClOrdIDs, RFQ ids): unique within the session.
+    func nextCounterValue() -> UInt64 {
         clOrdIDCounter &+= 1
-        return "\(clOrdIDPrefix)-\(clOrdIDCounter)"
+        return clOrdIDCounter
     }
 
     // MARK: SessionHandler
@@ -205,6 +213,8 @@ public final class OrderEntrySession: SessionHandler {
             delegate?.orderEntry(self, error: .businessReject(text: message.body.value(58)?.string ?? ""))
         } else if let response = Self.orderGroupResponse(message) {
             delegate?.orderEntry(self, orderGroup: response)
+        } else if let event = RFQEvent.decode(message, creatorSide: true, dollars: dollars) {
+            delegate?.orderEntry(self, rfq: event)
         }
     }
 
