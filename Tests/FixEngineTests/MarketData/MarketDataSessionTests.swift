@@ -113,3 +113,68 @@ struct MarketDataSessionTests {
         #expect(gross == FixDecimal(mantissa: 10, scale: 0), "gross \(String(describing: gross))")
     }
 }
+
+/// The engine's book against the simulator's own book after a few thousand random orders,
+/// cancels and trades from two accounts.
+@Suite("Book correctness against KalshiSim", .serialized)
+struct BookCorrectnessTests {
+    @Test("after 2,000 random orders and cancels the MarketDataSession book equals the simulator's book, level by level")
+    func randomFlow() throws {
+        let setup = try OrderEntrySessionTests.Setup()
+        let market = OrderEntrySessionTests.market
+        let configuration = try OrderEntrySessionTests.Setup.configuration(
+            "taker-key", OrderEntrySessionTests.takerKey, setup.sim.port(for: .kalshiMD)!, setup.sim.clientSecurity, type: .kalshiMD)
+        let md = try setup.client.openMarketData(configuration, reconnectPolicy: nil)
+        let watcher = MarketDataSessionTests.BookWatcher()
+        nonisolated(unsafe) let session = md
+        setup.client.execute {
+            session.delegate = watcher
+            session.subscribe([market])
+            session.start()
+        }
+        #expect(watcher.wait { watcher.active.withLock { $0 } == 1 })
+        let (maker, taker) = (setup.maker, setup.taker)
+        // A deterministic generator: the same orders every run.
+        var state: UInt64 = 0x5EED_0001
+        func next(_ n: UInt64) -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (state >> 33) % n
+        }
+        var live: [(OrderEntrySession, String)] = []
+        for _ in 0..<2_000 {
+            let session = next(2) == 0 ? maker : taker
+            if next(4) == 0, !live.isEmpty {
+                let (owner, id) = live.remove(at: Int(next(UInt64(live.count))))
+                _ = try? setup.onClient { () throws(OrderEntryError) in try owner.cancel(clOrdID: id) }.get()
+            } else {
+                let side: Side = next(2) == 0 ? .buyYes : .sellNo
+                let cents = Int64(side == .buyYes ? 30 + next(25) : 45 + next(25))  // overlapping: some orders trade
+                let qty = Contracts(Int64(1 + next(9)))
+                nonisolated(unsafe) let s = session
+                if let id = try? setup.onClient({ () throws(OrderEntryError) in
+                    try s.newOrder(symbol: market, side: side, quantity: qty, price: .cents(cents))
+                }).get() {
+                    live.append((session, id))
+                }
+            }
+        }
+        // A barrier: once this order shows on the book, everything before it has been applied.
+        _ = try setup.onClient { () throws(OrderEntryError) in
+            try maker.newOrder(symbol: market, side: .buyYes, quantity: 1, price: .cents(2))
+        }.get()
+        func engineLevels(_ side: BookSide) -> [String] {
+            (try? setup.onClient { () throws(OrderEntryError) in
+                session.books.book(for: market)?.levels(side, depth: 1_000).map { "\($0.size)@\($0.price)" } ?? []
+            }.get()) ?? []
+        }
+        func simLevels(_ side: SimSide) -> [String] {
+            setup.sim.depth(market: market, side: side).map { "\($0.quantity)@\($0.price)" }
+        }
+        #expect(watcher.wait { engineLevels(.bid).last == "1.00@0.0200" }, "the barrier order never reached the book")
+        let bids = engineLevels(.bid), offers = engineLevels(.offer)
+        #expect(bids == simLevels(.buy), "bids differ:\n engine \(bids)\n sim    \(simLevels(.buy))")
+        #expect(offers == simLevels(.sell), "offers differ:\n engine \(offers)\n sim    \(simLevels(.sell))")
+        let trades = (try? setup.onClient { () throws(OrderEntryError) in session.books.book(for: market)?.tradeCount ?? 0 }.get()) ?? 0
+        #expect(trades > 50, "the random flow should have traded; \(trades) trade prints")
+    }
+}
