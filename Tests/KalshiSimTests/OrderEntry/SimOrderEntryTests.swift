@@ -167,4 +167,48 @@ struct SimOrderEntryTests {
         #expect(field(151, in: resting) == "1.00")
         #expect(trader.waitForReport(execType: "F", clOrdID: "c-2", seconds: 0.3) == nil, "traded against an order that should be canceled")
     }
+
+    @Test("PreserveOriginalOrderQty (21008) keeps 38 at the original quantity; without it 38 = CumQty + LeavesQty")
+    func preserveOriginalOrderQty() throws {
+        let harness = try SimHarness(sessionTypes: [.kalshiNR], extraKeys: [Self.otherKey])
+        let (maker, taker) = try twoTraders(harness, firstOptions: KalshiLogonOptions(preserveOriginalOrderQty: true,
+                                                                                      skipPendingExecReports: true))
+        harness.send(Self.order("p-1", .buyYes, qty: 10, cents: 50), on: maker)
+        _ = try #require(maker.waitForReport(execType: "0", clOrdID: "p-1"))
+        harness.send(Self.order("t-1", .sellNo, qty: 3, cents: 50), on: taker)
+        let trade = try #require(maker.waitForReport(execType: "F", clOrdID: "p-1"))
+        #expect(field(38, in: trade) == "10.00" && field(14, in: trade) == "3.00" && field(151, in: trade) == "7.00")
+        harness.send(OrderCancelRequest(clOrdID: "p-2", origClOrdID: "p-1", side: .buyYes, symbol: Self.market), on: maker)
+        let canceled = try #require(maker.waitForReport(execType: "4", clOrdID: "p-2"))
+        #expect(field(38, in: canceled) == "10.00", "21008: the original quantity stays: \(canceled)")
+        // The taker did not ask for 21008: its report says CumQty + LeavesQty.
+        let takerTrade = try #require(taker.waitForReport(execType: "F", clOrdID: "t-1"))
+        #expect(field(38, in: takerTrade) == "3.00")
+    }
+
+    @Test("EnableIocCancelReport (21007): a partially filled IOC gets a Canceled report; without it the last Trade closes it")
+    func iocCancelReport() throws {
+        let harness = try SimHarness(sessionTypes: [.kalshiNR], extraKeys: [Self.otherKey])
+        let (withFlag, without) = try twoTraders(harness, firstOptions: KalshiLogonOptions(enableIocCancelReport: true,
+                                                                                           skipPendingExecReports: true))
+        // Liquidity: 2 contracts offered by each side for the other's IOC.
+        harness.send(Self.order("rest-a", .sellNo, qty: 2, cents: 60), on: without)
+        _ = try #require(without.waitForReport(execType: "0", clOrdID: "rest-a"))
+        harness.send(Self.order("ioc-1", .buyYes, qty: 5, cents: 60, tif: .ioc), on: withFlag)
+        let trade = try #require(withFlag.waitForReport(execType: "F", clOrdID: "ioc-1"))
+        #expect(field(39, in: trade) == "1" && field(151, in: trade) == "3.00", "with 21007 the Trade leaves 3 open: \(trade)")
+        let canceled = try #require(withFlag.waitForReport(execType: "4", clOrdID: "ioc-1"), "no cancel report with 21007")
+        #expect(field(58, in: canceled) == "IMMEDIATE_OR_CANCELLED" && field(151, in: canceled) == "0.00")
+
+        harness.send(Self.order("rest-b", .buyYes, qty: 2, cents: 40), on: withFlag)
+        _ = try #require(withFlag.waitForReport(execType: "0", clOrdID: "rest-b"))
+        harness.send(Self.order("ioc-2", .sellNo, qty: 5, cents: 40, tif: .ioc), on: without)
+        let closing = try #require(without.waitForReport(execType: "F", clOrdID: "ioc-2"))
+        #expect(field(39, in: closing) == "4" && field(151, in: closing) == "0.00" && field(14, in: closing) == "2.00",
+                "without 21007 the last Trade closes the IOC: \(closing)")
+        // A later report on the same session proves no cancel report was sent for ioc-2.
+        harness.send(Self.order("probe", .buyYes, qty: 1, cents: 5), on: without)
+        _ = try #require(without.waitForReport(execType: "0", clOrdID: "probe"))
+        #expect(without.waitForReport(execType: "4", clOrdID: "ioc-2", seconds: 0) == nil)
+    }
 }
