@@ -211,4 +211,28 @@ struct SimOrderEntryTests {
         _ = try #require(without.waitForReport(execType: "0", clOrdID: "probe"))
         #expect(without.waitForReport(execType: "4", clOrdID: "ioc-2", seconds: 0) == nil)
     }
+
+    @Test("margin order entry: dollar prices with 4 decimals on a 0.0001 grid, whole contracts only")
+    func marginOrderEntry() throws {
+        let harness = try SimHarness(product: .margin, sessionTypes: [.kalshiNR], extraKeys: [Self.otherKey])
+        var makerConfiguration = try harness.configuration(.kalshiNR, product: .margin)
+        makerConfiguration.logonOptions.skipPendingExecReports = true
+        let maker = harness.connect(makerConfiguration)
+        var takerConfiguration = try harness.configuration(.kalshiNR, product: .margin, pair: SimTestKeys.otherPair, keyID: Self.otherKeyID)
+        takerConfiguration.logonOptions.skipPendingExecReports = true
+        let taker = harness.connect(takerConfiguration)
+        #expect(maker.wait { $0.isActive } && taker.wait { $0.isActive }, "\(harness.log.all)")
+        func order(_ id: String, _ side: Side, qty: FixDecimal, price: FixDecimal) -> NewOrderSingle {
+            NewOrderSingle(clOrdID: id, orderQty: qty, ordType: .limit, price: price, side: side, symbol: "BTC-PERP")
+        }
+        harness.send(order("m-1", .buyYes, qty: FixDecimal(mantissa: 3, scale: 0), price: FixDecimal(mantissa: 4321, scale: 4)), on: maker)
+        let new = try #require(maker.waitForReport(execType: "0", clOrdID: "m-1"), "\(maker.messages)")
+        #expect(field(44, in: new) == "0.4321" && field(38, in: new) == "3.00")
+        harness.send(order("m-2", .buyYes, qty: FixDecimal(mantissa: 15, scale: 1), price: FixDecimal(mantissa: 4321, scale: 4)), on: maker)
+        let fractional = try #require(maker.waitForReport(execType: "8", clOrdID: "m-2"))
+        #expect(field(58, in: fractional) == "INVALID_ORDER" && field(103, in: fractional) == "13", "margin trades whole contracts")
+        harness.send(order("t-1", .sellNo, qty: FixDecimal(mantissa: 2, scale: 0), price: FixDecimal(mantissa: 4300, scale: 4)), on: taker)
+        let trade = try #require(maker.waitForReport(execType: "F", clOrdID: "m-1"))
+        #expect(field(31, in: trade) == "0.4321" && field(32, in: trade) == "2.00" && field(704, in: trade) == "2.00")
+    }
 }
