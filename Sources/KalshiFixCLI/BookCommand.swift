@@ -40,7 +40,7 @@ struct BookCommand: ParsableCommand {
         Examples:
           kalshi-fix book --host 127.0.0.1 --port 18233 --key-id <key_id> \\
               --private-key api-key.pem --ca-file sim-ca.pem --symbol KXFEDDECISION-26DEC-H0
-          kalshi-fix book … --symbol KXFEDDECISION-26DEC-H0 --symbol KXFEDDECISION-26DEC-C25 --once
+          kalshi-fix book … --symbol KXFEDDECISION-26DEC-H0 --symbol INXD-26DEC31-B6000 --once
           kalshi-fix book … --margin --symbol BTC-PERP --json --duration 60
         """
     )
