@@ -46,6 +46,9 @@ struct OrderCommand: ParsableCommand {
     @OptionGroup(title: "Connection")
     var connection: ConnectionOptions
 
+    @Option(help: "Order-entry session: NR (TargetCompID KalshiNR) or RT (KalshiRT).")
+    var session: SessionName
+
     @Option(help: "Market ticker, e.g. KXFEDDECISION-26DEC-H0.")
     var symbol: String
 
@@ -114,80 +117,7 @@ struct OrderCommand: ParsableCommand {
     }
 
     func run() throws {
-        let result = OrderRun(command: self).run()
-        switch result {
-        case .success(let summary):
-            Self.stderr(summary)
-        case .failure(let failure):
-            Self.stderr("error: \(failure.reason)")
-            throw ExitCode(failure.code)
-        }
-    }
-
-    static func stderr(_ line: String) {
-        fflush(nil)  // reports first, then the verdict (nil: all streams; `stdout` is not concurrency-safe to name)
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
-/// Where and as whom to connect; shared by commands that open a session.
-struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Gateway host name or address, used as given (any host is allowed).")
-    var host: String
-
-    @Option(help: "Gateway port.")
-    var port: Int
-
-    @Option(help: "Order-entry session: NR (TargetCompID KalshiNR) or RT (KalshiRT).")
-    var session: SessionName
-
-    @Option(help: "FIX API key id (the SenderCompID).")
-    var keyId: String
-
-    @Option(help: ArgumentHelp("PEM file with the API key's RSA private key.", valueName: "path"))
-    var privateKey: String
-
-    @Option(help: ArgumentHelp("Environment variable holding the private key's passphrase, if it is encrypted.", valueName: "var"))
-    var passphraseEnv: String?
-
-    @Option(help: ArgumentHelp("Trust this CA or self-signed certificate (PEM) instead of the system CAs.", valueName: "path"))
-    var caFile: String?
-
-    @Option(help: ArgumentHelp("Also require the server key's SHA-256 (SubjectPublicKeyInfo, hex) to match.", valueName: "sha256"))
-    var pin: String?
-
-    @Flag(help: "Plaintext instead of TLS (loopback addresses only).")
-    var noTLS = false
-
-    func validate() throws {
-        guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1-65535") }
-        if noTLS && (caFile != nil || pin != nil) {
-            throw ValidationError("--no-tls cannot be combined with --ca-file or --pin")
-        }
-        if let pin {
-            let hex = pin.filter { $0 != ":" }
-            guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
-                throw ValidationError("--pin must be a SHA-256 as 64 hex digits (colons allowed)")
-            }
-        }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw ValidationError("cannot read --ca-file \(caFile)")
-        }
-        if let passphraseEnv, ProcessInfo.processInfo.environment[passphraseEnv] == nil {
-            throw ValidationError("--passphrase-env names \(passphraseEnv), which is not set")
-        }
-    }
-
-    var security: ConnectionSecurity {
-        if noTLS { return .plaintext }
-        return .tls(TLSConfiguration(trust: caFile.map { .caFile($0) } ?? .systemDefault,
-                                     pins: pin.map { [.publicKey($0)] } ?? []))
-    }
-
-    /// Loads the private key; the passphrase is read from the environment here and not kept.
-    func credentials() throws(LogonSignerError) -> KalshiCredentials {
-        let passphrase = passphraseEnv.flatMap { ProcessInfo.processInfo.environment[$0] }.map { LogonSigner.Passphrase.string($0) }
-        return KalshiCredentials(keyID: keyId, signer: try LogonSigner(contentsOf: privateKey, passphrase: passphrase))
+        try CommandOutput.finish(OrderRun(command: self).run())
     }
 }
 

@@ -10,20 +10,11 @@ import Foundation
 /// under `condition` and print reports; `run()` runs on the main thread and waits on
 /// `condition` for each step, all within one deadline.
 final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
-    /// Why the run failed, with the exit status it maps to.
-    struct Failure: Error {
-        var code: Int32
-        var reason: String
-
-        static let rejected: Int32 = 1
-        static let noSession: Int32 = 2
-        static let timedOut: Int32 = 3
-        static let usage: Int32 = 64
-    }
+    typealias Failure = CommandFailure
 
     private let command: OrderCommand
-    private let deadline: Date
-    private let condition = NSCondition()
+    private let waiter: CommandWaiter
+    private var condition: NSCondition { waiter.condition }
     // Guarded by `condition`:
     private var state: SessionState = .disconnected
     private var sessionFailure: SessionError?
@@ -35,44 +26,25 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
 
     init(command: OrderCommand) {
         self.command = command
-        deadline = Date().addingTimeInterval(command.timeout)
+        waiter = CommandWaiter(timeout: command.timeout)
     }
 
     private var unit: PriceUnit { command.dollars ? .dollars : .cents }
 
     func run() -> Result<String, Failure> {
         let connection = command.connection
-        let credentials: KalshiCredentials
-        do throws(LogonSignerError) { credentials = try connection.credentials() } catch {
-            // The library's text names its own environment variable; this command takes --passphrase-env.
-            let reason = error == .wrongOrMissingPassphrase
-                ? "the private key is encrypted and the passphrase is \(connection.passphraseEnv == nil ? "missing (pass --passphrase-env VAR)" : "wrong")"
-                : "\(error)"
-            return .failure(Failure(code: Failure.noSession, reason: "cannot load the private key \(connection.privateKey): \(reason)"))
-        }
-        var configuration = SessionConfiguration(product: .prediction, sessionType: connection.session.sessionType,
-                                                 destination: .endpoint(SessionEndpoint(host: connection.host, port: connection.port)),
-                                                 credentials: credentials)
-        configuration.security = connection.security
-        // The user names the host explicitly, so a host outside Kalshi's published list is intended.
-        configuration.allowUnknownHost = true
-        configuration.logonTimeout = command.timeout
-        if command.dollars { configuration.logonOptions.priceUnit = .dollars }
-
         let client: FixClient
         let opened: OrderEntrySession
-        do {
-            client = try FixClient()
-            opened = try client.openOrderEntry(configuration, reconnectPolicy: nil)
-        } catch SessionConfigurationError.plaintextToNonLoopbackHost(let host) {
-            return .failure(Failure(code: Failure.usage, reason: "--no-tls is for loopback addresses only, and \(host) is not one"))
-        } catch let error as SessionConfigurationError {
-            return .failure(Failure(code: Failure.usage, reason: "\(error)"))
+        let configuration: SessionConfiguration
+        do throws(Failure) {
+            var c = try connection.configuration(product: .prediction, sessionType: command.session.sessionType, timeout: command.timeout)
+            if command.dollars { c.logonOptions.priceUnit = .dollars }
+            configuration = c
+            (client, opened) = try connection.open(configuration) { try $0.openOrderEntry($1, reconnectPolicy: nil) }
         } catch {
-            return .failure(Failure(code: Failure.noSession, reason: "\(error)"))
+            return .failure(error)
         }
         nonisolated(unsafe) let session = opened
-        client.start()
         defer { client.stop() }
         client.execute { [self] in
             session.delegate = self
@@ -89,8 +61,7 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
     private func trade(session: OrderEntrySession, client: FixClient, configuration: SessionConfiguration) -> Result<String, Failure> {
         do throws(Failure) {
             try waitFor("the logon answer") { state == .active ? () : nil } failure: { logonFailure() }
-            let endpoint = "\(command.connection.host):\(command.connection.port)"
-            OrderCommand.stderr("logged on to \(configuration.targetCompID) at \(endpoint) (\(command.connection.noTLS ? "plaintext" : "TLS")) as \(configuration.senderCompID)")
+            CommandOutput.stderr(command.connection.loggedOn(configuration))
 
             let (symbol, side, quantity, price, tif) = (command.symbol, command.side.side, command.quantity, command.limitPrice, command.tif.timeInForce)
             let clOrdID = try onClient(client) { [self] () throws(OrderEntryError) -> String in
@@ -98,7 +69,7 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
                 condition.withLock { ourClOrdID = id }  // before any report of it can arrive: same thread
                 return id
             } failing: { "order not sent: \($0)" }
-            OrderCommand.stderr("sent NewOrderSingle \(clOrdID): \(command.side.rawValue) \(quantity) contracts of \(symbol) at \(unit.show(price)) \(command.tif.rawValue.uppercased())")
+            CommandOutput.stderr("sent NewOrderSingle \(clOrdID): \(command.side.rawValue) \(quantity) contracts of \(symbol) at \(unit.show(price)) \(command.tif.rawValue.uppercased())")
 
             var acked = try waitFor("the order's acknowledgement") { () -> TrackedOrder? in
                 guard let order, order.state != .sent, order.state != .pendingNew else { return nil }
@@ -117,7 +88,7 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
                     condition.withLock { pendingRequest = id }
                     return id
                 } failing: { "replace not sent: \($0)" }
-                OrderCommand.stderr("sent OrderCancelReplaceRequest \(requestID): price \(unit.show(newPrice))")
+                CommandOutput.stderr("sent OrderCancelReplaceRequest \(requestID): price \(unit.show(newPrice))")
                 acked = try waitFor("the replace confirmation") { () -> TrackedOrder? in
                     guard let order else { return nil }
                     return order.clOrdID == requestID || !order.state.isOpen ? order : nil
@@ -138,7 +109,7 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
                     condition.withLock { pendingRequest = id; requestRejected = nil }
                     return id
                 } failing: { "cancel not sent: \($0)" }
-                OrderCommand.stderr("sent OrderCancelRequest \(requestID)")
+                CommandOutput.stderr("sent OrderCancelRequest \(requestID)")
                 let final = try waitFor("the cancel confirmation") { () -> TrackedOrder? in
                     guard let order, order.state.isTerminal else { return nil }
                     return order
@@ -159,29 +130,11 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
         guard wasUp else { return }
         nonisolated(unsafe) let session = session
         client.execute { session.logout() }
-        // Not bounded by --timeout: the verdict is known; give the gateway a moment to answer.
-        let until = Date().addingTimeInterval(5)
-        condition.lock()
-        while state != .disconnected, condition.wait(until: until) {}
-        let done = state == .disconnected
-        condition.unlock()
-        OrderCommand.stderr(done ? "logged out" : "logout not confirmed within 5 s; disconnecting")
+        waiter.awaitLogout { state == .disconnected }
     }
 
-    /// Waits until `ready` gives a value, `failure` gives a reason, or the deadline passes.
-    /// Both closures run with `condition` held.
     private func waitFor<T>(_ what: String, _ ready: () -> T?, failure: () -> Failure?) throws(Failure) -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let value = ready() { return value }
-            if let failure = failure() { throw failure }
-            if !condition.wait(until: deadline) {
-                if let value = ready() { return value }
-                if let failure = failure() { throw failure }
-                throw Failure(code: Failure.timedOut, reason: "timed out after \(Self.seconds(command.timeout)) s waiting for \(what)")
-            }
-        }
+        try waiter.waitFor(what, ready, failure: failure)
     }
 
     /// Runs `body` on the I/O thread (session objects live there) and returns its result.
@@ -206,21 +159,7 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
     // Failure checks; called with `condition` held.
 
     private func logonFailure() -> Failure? {
-        guard let error = sessionFailure else { return nil }
-        switch error {
-        case .logonRejected(let text):
-            return Failure(code: Failure.noSession, reason: "logon refused by the gateway: \(text.isEmpty ? "(no text)" : text)")
-        case .logonTimeout:
-            return Failure(code: Failure.timedOut, reason: "\(error)")
-        case .transport(.peerClosed?) where command.connection.noTLS, .transport(.connectionReset?) where command.connection.noTLS:
-            // A TLS server drops a plaintext Logon without a word: say what probably happened.
-            return Failure(code: Failure.noSession,
-                           reason: "the gateway closed the connection before answering the logon (\(error)): it probably expects TLS; drop --no-tls")
-        case .transport:
-            return Failure(code: Failure.noSession, reason: "could not connect to \(command.connection.host):\(command.connection.port): \(error)")
-        default:
-            return Failure(code: Failure.noSession, reason: "logon failed: \(error)")
-        }
+        sessionFailure.map(command.connection.logonFailure)
     }
 
     private func sessionLost(_ when: String) -> Failure? {
@@ -238,10 +177,6 @@ final class OrderRun: OrderEntryDelegate, @unchecked Sendable {
     static func rejection(_ order: TrackedOrder) -> String {
         let reason = order.rejectReason.map { "OrdRejReason \(FixText.described(103, String($0)))" } ?? "no OrdRejReason"
         return reason + (order.text.map { ": \($0)" } ?? "")
-    }
-
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     // MARK: OrderEntryDelegate (I/O thread)

@@ -46,10 +46,15 @@ struct OrderCommandTests {
     }
 
     static func order(_ arguments: [String], seconds: Double = 30) throws -> Run {
+        try run(["order"] + arguments, seconds: seconds)
+    }
+
+    /// Runs `kalshi-fix` with `arguments` to its end (killed after `seconds`).
+    static func run(_ arguments: [String], seconds: Double = 30) throws -> Run {
         let executable = try #require(CLITests.executable, "kalshi-fix is not built")
         let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("kalshi-fix-order-err-\(getpid())-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: errPath) }
-        let process = try ChildProcess(executable: executable, arguments: ["order"] + arguments, stderrPath: errPath)
+        let process = try ChildProcess(executable: executable, arguments: arguments, stderrPath: errPath)
         defer { process.kill() }
         let status = process.waitExit(seconds: seconds)
         usleep(200_000)  // the child has exited; let the reader thread take the last lines from the pipe
