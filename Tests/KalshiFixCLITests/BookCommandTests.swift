@@ -83,6 +83,13 @@ struct BookCommandTests {
         let status = try #require(process.waitExit(seconds: 10), "book did not stop on SIGINT")
         #expect(ChildProcess.exitCode(status) == 0, "exit status \(status)\n\(process.transcript)")
         #expect(process.waitLine(seconds: 2) { $0 == "logged out" } != nil, "\(process.transcript)")
+
+        // --margin: the margin MD session (its own certificate in the same CA file) and BTC-PERP.
+        var margin = sim.flags("MD")
+        margin[3] = String(sim.ready.margin_ports["MD"]!)
+        let perp = try OrderCommandTests.run(["book"] + margin + ["--margin", "--symbol", "BTC-PERP", "--once"])
+        #expect(perp.status == 0, "\(perp.transcript)")
+        #expect(perp.lines.contains { $0.contains("$0.") && $0.contains("|") }, "no two-sided BTC-PERP book:\n\(perp.transcript)")
     }
 
     @Test("usage errors exit 64: no --symbol, --once with --duration")

@@ -45,7 +45,9 @@ public final class KalshiSimServer: @unchecked Sendable {
     public init(configuration: SimConfiguration, reactorConfiguration: ReactorConfiguration = ReactorConfiguration()) throws {
         self.configuration = configuration
         reactor = try Reactor(configuration: reactorConfiguration)
-        certificate = configuration.useTLS ? try SelfSignedCertificate(commonName: "KalshiSim") : nil
+        // One subject per product: a client trusting both certificates from one CA file must be able
+        // to tell them apart (OpenSSL picks the issuer by subject name).
+        certificate = configuration.useTLS ? try SelfSignedCertificate(commonName: "KalshiSim \(configuration.product)") : nil
         exchange = SimExchange(product: configuration.product, markets: configuration.markets, clock: configuration.clock)
         exchange.server = self
         offline = SimOfflineQueue(server: self)
