@@ -127,8 +127,10 @@ final class Demo {
         let pt = try client.openSettlement(configuration(.prediction, .kalshiPT, me, sims.prediction), reconnectPolicy: nil)
         let mdEvents = DemoEvents(name: "prediction KalshiMD")
         let md = try client.openMarketData(configuration(.prediction, .kalshiMD, me, sims.prediction), reconnectPolicy: nil)
-        let rfq = DemoSession(name: "prediction KalshiRFQ", reactor: client.reactor,
-                              configuration: configuration(.prediction, .kalshiRFQ, me, sims.prediction))
+        // The RFQ market maker is the second account: the sim never sends an RFQ to its creator's account.
+        let rfqEvents = DemoEvents(name: "prediction KalshiRFQ (market maker, second account)")
+        let rfq = try client.openRFQ(configuration(.prediction, .kalshiRFQ, try KalshiCredentials(keyID: takerID, signer: takerPair.signer()),
+                                                   sims.prediction), autoConfirm: true, reconnectPolicy: nil)
         let marginNREvents = DemoEvents(name: "margin KalshiNR"), marginRTEvents = DemoEvents(name: "margin KalshiRT")
         let marginNR = try client.openOrderEntry(configuration(.margin, .kalshiNR, me, sims.margin), reconnectPolicy: nil)
         let marginRT = try client.openOrderEntry(configuration(.margin, .kalshiRT, me, sims.margin), reconnectPolicy: nil)
@@ -147,7 +149,7 @@ final class Demo {
         let listener = try client.openOrderEntry(listenerConfiguration, reconnectPolicy: nil)
         let market = sims.prediction.configuration.markets[0].ticker
 
-        let eventful: [DemoEvents] = [makerEvents, rtEvents, dcEvents, ptEvents, mdEvents, marginNREvents, marginRTEvents,
+        let eventful: [DemoEvents] = [makerEvents, rtEvents, dcEvents, ptEvents, rfqEvents, mdEvents, marginNREvents, marginRTEvents,
                                       marginDCEvents, marginMDEvents, takerEvents, listenerEvents]
         try step("log on every session type (signed RSA-PSS logons, TLS 1.3, pinned certificate)") {
             nonisolated(unsafe) let s = (maker, rt, dc, pt, md, marginNR, marginRT, marginDC, marginMD, taker, listener)
@@ -164,13 +166,20 @@ final class Demo {
                 s.0.start(); s.1.start(); s.2.start(); s.3.start(); s.4.start(); s.5.start(); s.6.start(); s.7.start()
                 s.8.start(); s.9.start(); s.10.start()
             }
-            rfq.start()
+            nonisolated(unsafe) let maker = rfq
+            client.execute {
+                maker.onStateChange = { rfqEvents.orderEntry(s.0, stateChanged: $0) }
+                maker.onEvent = { event in
+                    rfqEvents.note(event)
+                    // Quote every RFQ: YES bid 40¢, NO bid 55¢.
+                    if case .request(let request) = event { _ = try? maker.quote(request, yesBid: .cents(40), noBid: .cents(55)) }
+                }
+                maker.start()
+            }
             for events in eventful {
                 guard events.waitActive() else { throw Failure("\(events.name) did not log on: \(events.errors)") }
                 print("  \(events.name): logged on")
             }
-            guard rfq.waitActive() else { throw Failure("prediction KalshiRFQ did not log on: \(rfq.errors)") }
-            print("  prediction KalshiRFQ: logged on")
         }
 
         try step("rest a bid ladder on \(market), watch the book, trade against it from a second account, amend, cancel") {
@@ -224,6 +233,43 @@ final class Demo {
             guard report.missingLocally.isEmpty, report.mismatches.isEmpty else { throw Failure("reconciliation found differences") }
         }
 
+        let groupMarket = sims.prediction.configuration.markets[2].ticker
+        try step("order group on \(groupMarket): a 5-contract rolling limit, filled past it, cancels the group's orders") {
+            _ = try onClient(client) { () throws(OrderEntryError) in try maker.createOrderGroup(contractsLimit: 5) }
+            guard makerEvents.wait({ !$0.groups.isEmpty }), let group = makerEvents.groups.first else { throw Failure("no OrderGroupResponse") }
+            print("  GROUP   \(group.groupID)  limit \(group.contractsLimit ?? 0) contracts / 15 s")
+            var bound: [String] = []
+            for (qty, cents) in [(4, 40), (10, 39)] as [(Int64, Int64)] {
+                bound.append(try onClient(client) { () throws(OrderEntryError) in
+                    try maker.newOrder(symbol: groupMarket, side: .buyYes, quantity: Contracts(qty), price: .cents(cents), orderGroup: group.groupID)
+                })
+            }
+            _ = try onClient(client) { () throws(OrderEntryError) in
+                try taker.newOrder(symbol: groupMarket, side: .sellNo, quantity: 6, price: .cents(39))
+            }
+            guard makerEvents.wait({ $0.updates.contains { $0.clOrdID == bound[1] && $0.state == .canceled } }),
+                  let canceled = makerEvents.updates.last(where: { $0.clOrdID == bound[1] }) else {
+                throw Failure("the group did not trigger")
+            }
+            print("  TRIGGER 6 contracts filled > 5: \(bound[1]) canceled (\(canceled.text ?? "")) after \(canceled.cumQty) filled")
+        }
+
+        try step("RFQ round: request on KalshiRT, a maker quotes on KalshiRFQ, accept to buy YES, confirm, fills") {
+            let rfqMarket = sims.prediction.configuration.markets[1].ticker
+            _ = try onClient(client) { () throws(OrderEntryError) in try rt.requestQuote(symbol: rfqMarket, quantity: 5) }
+            var quote: RFQQuote?
+            guard rtEvents.wait({ events in
+                quote = events.rfq.lazy.compactMap { if case .quote(let q) = $0 { q } else { nil } }.first
+                return quote != nil
+            }), let quote else { throw Failure("no quote reached the creator: \(rtEvents.rfq)") }
+            print("  QUOTE   \(quote.quoteID): YES bid \(quote.yesBid?.description ?? "-"), NO bid \(quote.noBid?.description ?? "-")"
+                  + " → buy YES at \(quote.yesPriceToBuy?.description ?? "-")")
+            nonisolated(unsafe) let accepted = quote
+            _ = try onClient(client) { () throws(OrderEntryError) in try rt.acceptQuote(accepted, side: .buyYes) }
+            guard rtEvents.wait({ !$0.fills.isEmpty }), let fill = rtEvents.fills.first else { throw Failure("no RFQ fill") }
+            print("  FILL    \(fill.quantity) YES @ \(fill.price.wire(dollars: false))¢ (maker confirmed; trade \(fill.tradeID ?? ""))")
+        }
+
         let latencies = try step("time \(orders) order→ack round trips through the engine (NewOrderSingle → ExecutionReport New → tracker)") {
             let run = DemoLatencyRun(count: orders, market: sims.prediction.configuration.markets[1].ticker)
             nonisolated(unsafe) let session = maker
@@ -252,9 +298,9 @@ final class Demo {
                 s.0.logout(); s.1.logout(); s.2.logout(); s.3.logout(); s.4.logout(); s.5.logout(); s.6.logout()
                 s.7.logout(); s.8.logout(); s.9.logout(); s.10.logout()
             }
-            rfq.logout()
+            nonisolated(unsafe) let maker = rfq
+            client.execute { maker.logout() }
             for events in eventful where !events.waitDisconnected() { throw Failure("\(events.name) did not log out") }
-            guard rfq.waitDisconnected() else { throw Failure("prediction KalshiRFQ did not log out") }
         }
         print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(started)))
     }

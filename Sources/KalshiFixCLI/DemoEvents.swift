@@ -16,6 +16,8 @@ final class DemoEvents: OrderEntryDelegate, MarketDataDelegate, SettlementDelega
     private var _errors: [String] = []
     private var _topOfBook: [String] = []
     private var _settlements: [MarketSettlement] = []
+    private var _groups: [OrderGroupReply] = []
+    private var _rfq: [RFQEvent] = []
     private var latency: DemoLatencyRun?  // I/O thread
 
     init(name: String) { self.name = name }
@@ -26,6 +28,11 @@ final class DemoEvents: OrderEntryDelegate, MarketDataDelegate, SettlementDelega
     var errors: [String] { lock.withLock { _errors } }
     var topOfBook: [String] { lock.withLock { _topOfBook } }
     var settlements: [MarketSettlement] { lock.withLock { _settlements } }
+    var groups: [OrderGroupReply] { lock.withLock { _groups } }
+    var rfq: [RFQEvent] { lock.withLock { _rfq } }
+
+    /// Records an RFQ event (creator callbacks, or a maker's RFQSession.onEvent).
+    func note(_ event: RFQEvent) { lock.withLock { _rfq.append(event) } }
 
     func wait(seconds: Double = 10, _ condition: (DemoEvents) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -56,6 +63,8 @@ final class DemoEvents: OrderEntryDelegate, MarketDataDelegate, SettlementDelega
 
     func orderEntry(_ session: OrderEntrySession, stateChanged state: SessionState) { noteState(state) }
     func orderEntry(_ session: OrderEntrySession, error: OrderEntryError) { lock.withLock { _errors.append("\(error)") } }
+    func orderEntry(_ session: OrderEntrySession, orderGroup response: OrderGroupReply) { lock.withLock { _groups.append(response) } }
+    func orderEntry(_ session: OrderEntrySession, rfq event: RFQEvent) { note(event) }
 
     /// Starts the latency loop on the I/O thread (call from there).
     func startLatency(_ run: DemoLatencyRun, on session: OrderEntrySession) {

@@ -11,7 +11,7 @@ struct KalshiFix: ParsableCommand {
         are contracts; times are seconds. Secrets (private keys, passphrases) are read from files \
         or environment variables and never printed.
         """,
-        subcommands: [DemoCommand.self, SimCommand.self, OrderCommand.self, BookCommand.self, DropCopyCommand.self, DecodeCommand.self],
+        subcommands: [DemoCommand.self, SimCommand.self, BenchCommand.self, OrderCommand.self, BookCommand.self, DropCopyCommand.self, DecodeCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -88,6 +88,16 @@ struct CLITests {
         #expect(output.contains { $0.hasPrefix("demo finished in") })
     }
 
+    @Test("bench: passes its arguments to the Bench executable built beside kalshi-fix")
+    func bench() throws {
+        let executable = try #require(Self.executable, "kalshi-fix is not built")
+        let process = try ChildProcess(executable: executable, arguments: ["bench", "no-such-benchmark"])
+        let status = try #require(process.waitExit(seconds: 30))
+        // Bench itself answered (exec worked): it names the benchmarks it has.
+        #expect(ChildProcess.exitCode(status) != 0)
+        #expect(process.waitLine(seconds: 2) { $0.contains("unknown benchmark 'no-such-benchmark'") } != nil, "\(process.transcript)")
+    }
+
     private func wait(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
