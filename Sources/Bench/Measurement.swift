@@ -71,7 +71,7 @@ enum Report {
                       method: String = "medians of 201 batches × 2000 messages") {
         if json {
             for r in results {
-                Swift.print("{\"bench\":\"\(r.name)\",\"bytes\":\(r.bytes),\"ns_median\":\(fmt(r.nsMedian)),\"ns_min\":\(fmt(r.nsMin)),\"allocs_per_msg\":\(fmt(r.allocsPerMessage))}")
+                Swift.print("{\"bench\":\"\(r.name)\",\"bytes\":\(r.bytes),\"ns_median\":\(fmt(r.nsMedian)),\"ns_min\":\(fmt(r.nsMin)),\"allocs_per_msg\":\(r.allocsPerMessage.isFinite ? fmt(r.allocsPerMessage) : "null")}")
             }
             return
         }
@@ -86,6 +86,7 @@ enum Report {
     }
 
     static func fmt(_ v: Double) -> String {
+        guard v.isFinite else { return "n/a" }  // e.g. allocations not counted on another thread
         let scaled = (v * 10).rounded() / 10
         return scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)
     }
