@@ -122,7 +122,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Bench",
-            dependencies: ["FixCodec", "FixTransport", "FixSession", "FixEngine", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
+            dependencies: ["FixCodec", "FixTransport", "FixSession", "FixEngine", "KalshiSim", "BenchCorpus", "CMallocCounter", "CBenchPeer"],
             swiftSettings: swiftSettings
         ),
 

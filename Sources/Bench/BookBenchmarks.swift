@@ -91,8 +91,8 @@ enum BookBenchmarks {
         return try encode(x)
     }
 
-    static func encode(_ message: some FixEncodableMessage) throws -> [UInt8] {
-        let header = FixSessionHeader(senderCompID: "KalshiMD", targetCompID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+    static func encode(_ message: some FixEncodableMessage, sender: String = "KalshiMD") throws -> [UInt8] {
+        let header = FixSessionHeader(senderCompID: sender, targetCompID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
         var out = [UInt8](repeating: 0, count: 4096)
         return try out.withUnsafeMutableBytes { buffer in
             var writer = FixWriter(buffer: buffer)

@@ -12,6 +12,8 @@ struct BenchResult {
     var allocsPerMessage: Double
     /// Target median in ns, when the issue sets one.
     var targetNs: Double?
+    /// Shown beside the target (e.g. a throughput).
+    var note: String?
 }
 
 /// Runs `body` in batches and reports per-call medians. `body` gets the iteration count and
@@ -65,23 +67,26 @@ extension Measure {
 func opaque<T>(_ value: T) -> T { value }
 
 enum Report {
-    static func print(_ results: [BenchResult], json: Bool, command: String) {
+    static func print(_ results: [BenchResult], json: Bool, command: String,
+                      method: String = "medians of 201 batches × 2000 messages") {
         if json {
             for r in results {
-                Swift.print("{\"bench\":\"\(r.name)\",\"bytes\":\(r.bytes),\"ns_median\":\(fmt(r.nsMedian)),\"ns_min\":\(fmt(r.nsMin)),\"allocs_per_msg\":\(fmt(r.allocsPerMessage))}")
+                Swift.print("{\"bench\":\"\(r.name)\",\"bytes\":\(r.bytes),\"ns_median\":\(fmt(r.nsMedian)),\"ns_min\":\(fmt(r.nsMin)),\"allocs_per_msg\":\(r.allocsPerMessage.isFinite ? fmt(r.allocsPerMessage) : "null")}")
             }
             return
         }
-        Swift.print("| bench | bytes | ns median | ns min | allocs/msg | target |")
+        Swift.print("| bench | bytes | ns median | ns min | allocs/msg | target / note |")
         Swift.print("|---|---:|---:|---:|---:|---|")
         for r in results {
-            let target = r.targetNs.map { "≤ \(Int($0)) ns (\(r.nsMedian <= $0 ? "met" : "missed by \(fmt(r.nsMedian / $0))×"))" } ?? ""
+            let target = [r.targetNs.map { "≤ \(Int($0)) ns (\(r.nsMedian <= $0 ? "met" : "missed by \(fmt(r.nsMedian / $0))×"))" }, r.note]
+                .compactMap { $0 }.joined(separator: "; ")
             Swift.print("| \(r.name) | \(r.bytes) | \(fmt(r.nsMedian)) | \(fmt(r.nsMin)) | \(fmt(r.allocsPerMessage)) | \(target) |")
         }
-        Swift.print("\nReproduce: `\(command)` (release build; medians of 201 batches × 2000 messages)")
+        Swift.print("\nReproduce: `\(command)` (release build; \(method))")
     }
 
     static func fmt(_ v: Double) -> String {
+        guard v.isFinite else { return "n/a" }  // e.g. allocations not counted on another thread
         let scaled = (v * 10).rounded() / 10
         return scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)
     }

@@ -59,6 +59,24 @@ enum RttBenchmarks {
         return rows
     }
 
+    /// The floor alone: the blocking C client against a fresh C echo peer (TLS with
+    /// `certificate`, plaintext without), for other benchmarks to show beside their rows.
+    static func cFloor(certificate: BenchCertificate?, payload: Int, warmup: Int, roundTrips: Int) throws -> LatencySamples {
+        var port: Int32 = 0
+        var error = [CChar](repeating: 0, count: 256)
+        guard let server = cbp_server_start(certificate?.certificatePath, certificate?.keyPath, &port, &error, error.count) else {
+            throw RttError.peer(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        defer { cbp_server_stop(server) }
+        let samples = LatencySamples(capacity: roundTrips)
+        guard cbp_pingpong(port, certificate == nil ? 0 : 1, payload, Int32(warmup), Int32(roundTrips),
+                           samples.base, &error, error.count) == 0 else {
+            throw RttError.peer(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        samples.count = roundTrips
+        return samples
+    }
+
     /// One connection on a fresh reactor thread; the whole ping-pong runs inline in the delegate.
     static func pingPong(port: Int, security: ConnectionSecurity, backend: ReactorConfiguration.BackendPreference,
                          busyPoll: Bool, payload: Int, warmup: Int, roundTrips: Int) throws -> LatencySamples {
