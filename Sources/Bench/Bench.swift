@@ -1,4 +1,7 @@
 import FixCodec
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Benchmarks of the kalshi-fix stack. Figures are measured in one run; see README.md for the
 /// latest tables.
@@ -23,7 +26,21 @@ struct Bench {
         all        every benchmark above, one Markdown table each (rtt and roundtrip with N = 20000 unless --count)
         """
 
-    static func main() throws {
+    /// Runs ``run()``; a usage error or a failed benchmark exits with a message, never a crash.
+    static func main() {
+        do {
+            try run()
+        } catch BenchError.usage {
+            fflush(nil)
+            exit(64)
+        } catch {
+            print("Bench: \(error)")
+            fflush(nil)
+            exit(1)
+        }
+    }
+
+    static func run() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let json = arguments.contains("--json")
         arguments.removeAll { $0 == "--json" }
