@@ -214,12 +214,12 @@ final class Demo {
             }
             print("  POSITION \(market): \(position) YES contracts; \(open) open order(s)")
             guard listenerEvents.wait({ $0.fills.count == 2 }) else { throw Failure("the listener mirrored \(listenerEvents.fills.count) fills") }
-            print("  LISTENER mirrored both fills (same ExecIDs: \(listenerEvents.fills.map(\.execID).joined(separator: ", ")))")
+            print("  LISTENER mirrored both fills (same ExecIDs: \(listenerEvents.fills.map(\.execID.description).joined(separator: ", ")))")
             _ = try onClient(client) { () throws(OrderEntryError) in try maker.cancelAll() }
         }
 
         try step("drop-copy reconciliation: resend the main account's reports on KalshiDC and compare with the tracker") {
-            let first = try onClient(client) { () throws(OrderEntryError) in maker.tracker.appliedExecIDs.first ?? "" }
+            let first = try onClient(client) { () throws(OrderEntryError) in maker.tracker.appliedExecIDs.first?.description ?? "" }
             let result = Mutex<DropCopyResult?>(nil)
             nonisolated(unsafe) let session = dc
             client.execute { session.requestResend(from: first) { r in result.withLock { $0 = r } } }

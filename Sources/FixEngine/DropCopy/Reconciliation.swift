@@ -64,17 +64,16 @@ extension OrderTracker {
             if !seenRemote.insert(execID).inserted { duplicates.append(execID); continue }
             remoteIDs.append(execID)
             report.withMessage { _ = remote.apply($0, dollars: dollars) }
-            if !hasApplied(execID: execID) {
+            if !hasApplied(execID: ExecID(execID)) {
                 missing.append(execID)
                 if apply { report.withMessage { _ = self.apply($0, dollars: dollars) } }
             }
         }
-        let low = ExecKey(begin)
-        let high = end.flatMap { ExecKey($0) }
+        let low = ExecID(begin)
+        let high = end.map { ExecID($0) }
         let unknown = appliedExecIDs.filter { id in
-            guard !seenRemote.contains(id), let key = ExecKey(id), let low else { return false }
-            return key >= low && (high.map { key <= $0 } ?? true)
-        }
+            id >= low && (high.map { id <= $0 } ?? true) && !seenRemote.contains(id.description)
+        }.map(\.description)
         var mismatches: [ReconciliationReport.Mismatch] = []
         for remoteOrder in remote.allOrders {
             guard let orderID = remoteOrder.orderID, let local = order(orderID: orderID) else { continue }

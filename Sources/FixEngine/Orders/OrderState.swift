@@ -93,13 +93,13 @@ public struct TrackedOrder: Sendable, Hashable {
     /// OrdRejReason (103) when rejected.
     public var rejectReason: Int?
     /// ExecID of the last report applied.
-    public var lastExecID: String?
+    public var lastExecID: ExecID?
 }
 
 /// One execution of one of our orders.
 public struct Fill: Sendable, Hashable {
     /// ExecID (17) of the Trade report: unique per report, the deduplication key.
-    public var execID: String
+    public var execID: ExecID
     public var orderID: String
     public var clOrdID: String
     public var symbol: String

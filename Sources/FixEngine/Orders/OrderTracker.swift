@@ -18,7 +18,7 @@ public final class OrderTracker {
         /// The order changed; `fill` is set for a Trade report.
         case applied(TrackedOrder, fill: Fill?)
         /// The ExecID was applied before: nothing changed.
-        case duplicate(execID: String)
+        case duplicate(execID: ExecID)
         /// A report for an order the tracker never saw (another client of the account, or a
         /// drop-copy replay of old orders); it is now tracked from this report.
         case adopted(TrackedOrder, fill: Fill?)
@@ -27,10 +27,9 @@ public final class OrderTracker {
     }
 
     private var orders: [TrackedOrder] = []
-    private var byOrderID: [String: Int] = [:]
-    private var byClOrdID: [String: Int] = [:]
-    private var seen: Set<ExecKey> = []
-    private var seenText: Set<String> = []  // ExecIDs that are not `int;int[;int]`
+    private var byOrderID = IDIndex()
+    private var byClOrdID = IDIndex()
+    private var seen: Set<ExecID> = []
     private var positions: [String: Int64] = [:]
     /// Every fill, in the order applied.
     public private(set) var fills: [Fill] = []
@@ -46,7 +45,7 @@ public final class OrderTracker {
 
     /// ExecIDs of every applied report (pending ones excluded), in the order applied: what a
     /// drop-copy reconciliation compares with the exchange's history.
-    public private(set) var appliedExecIDs: [String] = []
+    public private(set) var appliedExecIDs: [ExecID] = []
 
     public init() {}
 
@@ -54,10 +53,10 @@ public final class OrderTracker {
 
     /// The order that answers to `clOrdID` (current or earlier in its replace chain, or a
     /// cancel request's id).
-    public func order(clOrdID: String) -> TrackedOrder? { byClOrdID[clOrdID].map { orders[$0] } }
+    public func order(clOrdID: String) -> TrackedOrder? { byClOrdID.find(clOrdID).map { orders[$0] } }
 
     /// The order with Kalshi's order id.
-    public func order(orderID: String) -> TrackedOrder? { byOrderID[orderID].map { orders[$0] } }
+    public func order(orderID: String) -> TrackedOrder? { byOrderID.find(orderID).map { orders[$0] } }
 
     /// Orders not yet filled, canceled, expired or rejected (O(n): for display, not the hot path).
     public var openOrders: [TrackedOrder] { orders.filter { $0.state.isOpen } }
@@ -80,12 +79,7 @@ public final class OrderTracker {
     public var allOrders: [TrackedOrder] { orders }
 
     /// Whether a report with this ExecID was applied.
-    public func hasApplied(execID: String) -> Bool {
-        let bytes = Array(execID.utf8)
-        let key = bytes.withUnsafeBytes { ExecKey(FixValue($0)) }
-        if let key { return seen.contains(key) }
-        return seenText.contains(execID)
-    }
+    public func hasApplied(execID: ExecID) -> Bool { seen.contains(execID) }
 
     /// Net YES position in `symbol` from our fills (negative: net NO), contracts.
     public func position(symbol: String) -> Contracts { Contracts(hundredths: positions[symbol] ?? 0) }
@@ -100,8 +94,8 @@ public final class OrderTracker {
     /// Registers an order we are about to send (state ``OrderState/sent``), so its reports
     /// and queries find it before Kalshi answers.
     public func willSend(clOrdID: String, symbol: String, side: Side, price: KalshiPrice, quantity: Contracts) {
-        guard byClOrdID[clOrdID] == nil else { return }
-        byClOrdID[clOrdID] = orders.count
+        guard byClOrdID.find(clOrdID) == nil else { return }
+        byClOrdID.insert(clOrdID, orders.count)
         let order = TrackedOrder(orderID: nil, clOrdID: clOrdID, previousClOrdIDs: [], symbol: symbol, side: side, price: price,
                                  orderQty: quantity, cumQty: .zero, leavesQty: quantity, averagePrice: nil, state: .sent)
         orders.append(order)
@@ -111,7 +105,7 @@ public final class OrderTracker {
     /// Remembers that `requestClOrdID` (a cancel or replace request) refers to the order now
     /// answering to `clOrdID`, so its reports find the order even before Kalshi echoes 37.
     public func willAmend(requestClOrdID: String, of clOrdID: String) {
-        if let index = byClOrdID[clOrdID] { byClOrdID[requestClOrdID] = index }
+        if let index = byClOrdID.find(clOrdID) { byClOrdID.insert(requestClOrdID, index) }
     }
 
     // MARK: Inbound
@@ -126,40 +120,38 @@ public final class OrderTracker {
               let statusValue = try? report.ordStatus, let status = OrderState(statusValue) else {
             return .ignored(reason: "ExecutionReport without a usable 17/150/39")
         }
+        // Identity without building Strings: ExecIDs as integers, ids looked up by their bytes.
         let isPending = execIDValue.equals("-1;-1")
+        let execID = ExecID(execIDValue)
         if !isPending {
-            if let key = ExecKey(execIDValue) {
-                if seen.contains(key) { duplicateCount += 1; return .duplicate(execID: execIDValue.string) }
-                seen.insert(key)
-            } else {
-                let text = execIDValue.string
-                if seenText.contains(text) { duplicateCount += 1; return .duplicate(execID: text) }
-                seenText.insert(text)
-            }
-            appliedExecIDs.append(execIDValue.string)
+            guard seen.insert(execID).inserted else { duplicateCount += 1; return .duplicate(execID: execID) }
+            appliedExecIDs.append(execID)
         }
-
-        let clOrdID = fields.value(11)?.string ?? ""
-        let orderIDText = fields.value(37).map { $0.string }
-        let orderID = (orderIDText == nil || orderIDText == "NONE") ? nil : orderIDText
-        let origClOrdID = fields.value(41)?.string
-        var index = orderID.flatMap { byOrderID[$0] } ?? origClOrdID.flatMap { byClOrdID[$0] } ?? byClOrdID[clOrdID]
+        let clOrdIDValue = fields.value(11)
+        var orderIDValue = fields.value(37)
+        if orderIDValue?.equals("NONE") == true || orderIDValue?.isEmpty == true { orderIDValue = nil }
+        let origValue = fields.value(41)
+        var index = orderIDValue.flatMap { byOrderID.find($0.bytes) } ?? origValue.flatMap { byClOrdID.find($0.bytes) }
+            ?? clOrdIDValue.flatMap { byClOrdID.find($0.bytes) }
         var adopted = false
         if index == nil {
             guard let symbol = fields.value(55)?.string, let side = try? report.side else {
                 return .ignored(reason: "ExecutionReport for an unknown order without 55/54")
             }
             index = orders.count
+            let key = (origValue ?? clOrdIDValue)?.string ?? ""
             // orderID stays nil here: the indexing below records it.
-            orders.append(TrackedOrder(orderID: nil, clOrdID: origClOrdID ?? clOrdID, previousClOrdIDs: [], symbol: symbol, side: side,
+            orders.append(TrackedOrder(orderID: nil, clOrdID: key, previousClOrdIDs: [], symbol: symbol, side: side,
                                        price: nil, orderQty: .zero, cumQty: .zero, leavesQty: .zero, averagePrice: nil, state: .sent))
-            byClOrdID[origClOrdID ?? clOrdID] = index
+            byClOrdID.insert(key, orders.count - 1)
             adopted = true
         }
         let i = index!
-        if let orderID, orders[i].orderID == nil {
+        if let orderIDValue, orders[i].orderID == nil {
+            // Once per order (its first acknowledgement), not per report.
+            let orderID = orderIDValue.string
             orders[i].orderID = orderID
-            byOrderID[orderID] = i
+            byOrderID.insert(orderID, i)
         }
         var order = orders[i]
         let previousState = order.state
@@ -187,7 +179,7 @@ public final class OrderTracker {
                 if let group = try? report.miscFees {
                     for entry in group { if let amount = try? entry.miscFeeAmt { fee = (try? fee.adding(amount)) ?? fee } }
                 }
-                let f = Fill(execID: execIDValue.string, orderID: order.orderID ?? "", clOrdID: order.clOrdID, symbol: order.symbol,
+                let f = Fill(execID: execID, orderID: order.orderID ?? "", clOrdID: order.clOrdID, symbol: order.symbol,
                              side: order.side, price: price, quantity: quantity, tradeID: fields.value(880)?.string,
                              aggressor: (try? report.aggressorIndicator) ?? nil, fee: fee, time: (try? report.transactTime) ?? nil)
                 fills.append(f)
@@ -196,16 +188,17 @@ public final class OrderTracker {
                 fill = f
             }
         case .replaced:
-            if clOrdID != order.clOrdID, !clOrdID.isEmpty {
+            if let value = clOrdIDValue, !value.isEmpty, !order.clOrdID.utf8.elementsEqual(value.bytes) {
                 order.previousClOrdIDs.append(order.clOrdID)
-                order.clOrdID = clOrdID
+                order.clOrdID = value.string  // a replace: once per amendment
             }
         case .rejected:
             order.rejectReason = ((try? report.ordRejReason) ?? nil)?.rawValue
         default:
             break
         }
-        if !clOrdID.isEmpty, byClOrdID[clOrdID] == nil { byClOrdID[clOrdID] = i }
+        // A cancel/replace request's id (unknown until now if it came from another client).
+        if let value = clOrdIDValue, !value.isEmpty, byClOrdID.find(value.bytes) == nil { byClOrdID.insert(value.string, i) }
 
         // States only move forward too: terminal states stick; pending states do not undo fills.
         var next = status
@@ -216,7 +209,7 @@ public final class OrderTracker {
             next = previousState
         }
         order.state = next
-        if !isPending { order.lastExecID = execIDValue.string }
+        if !isPending { order.lastExecID = execID }
         if let fill { lastFillPrices[order.symbol] = fill.price }
         orders[i] = order
         account(order, 1)
@@ -232,48 +225,5 @@ public final class OrderTracker {
         case .new, .partiallyFilled, .pendingCancel, .pendingReplace: return 2
         case .filled, .canceled, .expired, .rejected: return 3
         }
-    }
-}
-
-/// An ExecID of Kalshi's `clock;event[;exchange]` form as integers: a set of these costs no
-/// string allocation per report.
-struct ExecKey: Hashable, Comparable {
-    static func < (a: ExecKey, b: ExecKey) -> Bool {
-        (a.clock, a.event, a.exchange) < (b.clock, b.event, b.exchange)
-    }
-
-    /// Parses text (not on the hot path).
-    init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard let key = bytes.withUnsafeBytes({ ExecKey(FixValue($0)) }) else { return nil }
-        self = key
-    }
-
-    var clock: Int64
-    var event: Int64
-    var exchange: Int64
-
-    init?(_ value: FixValue) {
-        var parts: (Int64, Int64, Int64) = (0, 0, 0)
-        var index = 0
-        var current: Int64 = 0
-        var digits = 0
-        for byte in value.bytes {
-            if byte == UInt8(ascii: ";") {
-                guard digits > 0, index < 2 else { return nil }
-                if index == 0 { parts.0 = current } else { parts.1 = current }
-                index += 1
-                current = 0
-                digits = 0
-            } else if byte >= 0x30 && byte <= 0x39, digits < 18 {
-                current = current * 10 + Int64(byte - 0x30)
-                digits += 1
-            } else {
-                return nil
-            }
-        }
-        guard digits > 0, index >= 1 else { return nil }
-        if index == 1 { parts.1 = current } else { parts.2 = current }
-        (clock, event, exchange) = parts
     }
 }

@@ -51,7 +51,7 @@ struct DropCopyReconciliationTests {
         #expect(setup.makerEvents.wait { $0.fills.count == 1 })
         _ = try setup.onClient { () throws(OrderEntryError) in try maker.cancel(clOrdID: bid) }.get()
         #expect(setup.makerEvents.wait { $0.updates.last?.state == .canceled })
-        return try setup.onClient { () throws(OrderEntryError) in maker.tracker.appliedExecIDs }.get()
+        return try setup.onClient { () throws(OrderEntryError) in maker.tracker.appliedExecIDs.map(\.description) }.get()
     }
 
     @Test("the exchange's history for the range matches the tracker: a clean report")

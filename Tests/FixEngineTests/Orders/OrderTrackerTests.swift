@@ -67,11 +67,17 @@ struct OrderTrackerTests {
         Self.apply(Self.er("5;1", .new, .new), to: tracker)
         let trade = Self.er("5;2", .trade, .partiallyFilled, cum: 4, leaves: 6, lastPx: 45, lastQty: 4)
         Self.apply(trade, to: tracker)
-        #expect(Self.apply(trade, to: tracker) == .duplicate(execID: "5;2"))
-        #expect(Self.apply(trade, to: tracker, dollars: true) == .duplicate(execID: "5;2"))
+        #expect(Self.apply(trade, to: tracker) == .duplicate(execID: ExecID("5;2")))
+        #expect(Self.apply(trade, to: tracker, dollars: true) == .duplicate(execID: ExecID("5;2")))
         #expect(tracker.fills.count == 1 && tracker.position(symbol: "KXTEST") == 4 && tracker.duplicateCount == 2)
-        // Three-part ExecIDs (exchange index) are distinct from two-part ones.
-        #expect(ExecKey(FixValue(UnsafeRawBufferPointer(start: nil, count: 0))) == nil)
+    }
+
+    @Test("ExecIDs: Kalshi's numeric forms compare as integers; an exchange index distinguishes; other forms are text")
+    func execIDs() {
+        #expect(ExecID("5;9") < ExecID("5;10") && ExecID("4;99") < ExecID("5;1"))
+        #expect(ExecID("5;9") != ExecID("5;9;1") && ExecID("5;9") == ExecID("5;9;0"))
+        #expect(ExecID("5;9").description == "5;9" && ExecID("5;9;2").description == "5;9;2")
+        #expect(ExecID("-1;-1").isPendingPlaceholder && ExecID("abc").description == "abc")
     }
 
     @Test("a late or replayed earlier report never moves an order back")

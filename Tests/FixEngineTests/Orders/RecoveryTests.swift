@@ -89,7 +89,7 @@ struct RecoveryTests {
             "maker-key", OrderEntrySessionTests.makerKey, sim.port(for: .kalshiDC)!, security, type: .kalshiDC)
         let dc = try client.openDropCopy(dcConfiguration, reconnectPolicy: nil)
         let result = Mutex<DropCopyResult?>(nil)
-        let first = try onClient { () throws(OrderEntryError) in maker.tracker.appliedExecIDs.first ?? "" }
+        let first = try onClient { () throws(OrderEntryError) in maker.tracker.appliedExecIDs.first?.description ?? "" }
         nonisolated(unsafe) let dcSession = dc
         client.execute {
             dcSession.start()
