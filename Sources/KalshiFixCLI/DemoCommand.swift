@@ -264,7 +264,7 @@ final class Demo {
             }), let quote else { throw Failure("no quote reached the creator: \(rtEvents.rfq)") }
             print("  QUOTE   \(quote.quoteID): YES bid \(quote.yesBid?.description ?? "-"), NO bid \(quote.noBid?.description ?? "-")"
                   + " → buy YES at \(quote.yesPriceToBuy?.description ?? "-")")
-            nonisolated(unsafe) let accepted = quote
+            let accepted = quote
             _ = try onClient(client) { () throws(OrderEntryError) in try rt.acceptQuote(accepted, side: .buyYes) }
             guard rtEvents.wait({ !$0.fills.isEmpty }), let fill = rtEvents.fills.first else { throw Failure("no RFQ fill") }
             print("  FILL    \(fill.quantity) YES @ \(fill.price.wire(dollars: false))¢ (maker confirmed; trade \(fill.tradeID ?? ""))")

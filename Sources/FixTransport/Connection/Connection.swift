@@ -113,13 +113,25 @@ public final class Connection {
     public func send(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
         guard state == .open else { throw .writeFailed(Errno(ENOTCONN)) }
         if let tls {
-            do throws(TransportError) { try tls.write(bytes) } catch { fail(error); throw error }
-            if tls.pendingCiphertext > sendBuffer.count {
-                let error = TransportError.sendBufferFull(capacity: sendBuffer.count)
-                fail(error)
-                throw error
+            // Encrypt in pieces as the BIO pair has room, moving ciphertext into the send buffer
+            // between them; only a send buffer that cannot take more fails the connection.
+            var offset = 0
+            while offset < bytes.count {
+                let taken: Int
+                do throws(TransportError) {
+                    taken = try tls.write(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                } catch {
+                    fail(error)
+                    throw error
+                }
+                offset += taken
+                let moved = pumpCiphertext()
+                if taken == 0 && moved == 0 {
+                    let error = TransportError.sendBufferFull(capacity: sendBuffer.count)
+                    fail(error)
+                    throw error
+                }
             }
-            pumpCiphertext()
             return
         }
         if sendEnd + bytes.count > sendBuffer.count {
@@ -276,9 +288,11 @@ public final class Connection {
         pumpCiphertext()  // reading may have produced records to send (key updates)
     }
 
-    /// Moves ciphertext OpenSSL produced into the send buffer and sends it.
-    private func pumpCiphertext() {
-        guard let tls else { return }
+    /// Moves ciphertext OpenSSL produced into the send buffer and sends it; returns the bytes moved.
+    @discardableResult
+    private func pumpCiphertext() -> Int {
+        guard let tls else { return 0 }
+        var moved = 0
         while tls.pendingCiphertext > 0 {
             if sendEnd == sendBuffer.count {
                 if !sendInFlight && sendStart > 0 { compactSendBuffer() } else { break }
@@ -286,8 +300,10 @@ public final class Connection {
             let n = tls.takeCiphertext(into: sendBuffer.baseAddress! + sendEnd, count: sendBuffer.count - sendEnd)
             if n == 0 { break }
             sendEnd += n
+            moved += n
         }
         flush()
+        return moved
     }
 
     func receiveCompleted(_ result: Int32) {
@@ -352,10 +368,16 @@ public final class Connection {
         guard !receivePending, fd >= 0 else { return }
         let target: UnsafeMutableRawPointer
         let room: Int
-        if let cipher = cipherBuffer {
-            // TLS: ciphertext is handed to OpenSSL as soon as it arrives, so the whole buffer is free.
+        if let cipher = cipherBuffer, let tls {
+            // TLS: ciphertext goes to OpenSSL as soon as it arrives, so the buffer is free; read no
+            // more than the BIO pair can take, so nothing received is ever dropped.
+            let available = tls.receiveRoom
+            guard available > 0 else {
+                fail(.readFailed(Errno(ENOBUFS)))  // decrypted data is not being consumed
+                return
+            }
             target = cipher.baseAddress!
-            room = cipher.count
+            room = min(cipher.count, available)
         } else {
             if receiveEnd == receiveBuffer.count {
                 guard receiveStart > 0 else {

@@ -1,18 +1,25 @@
 import COpenSSL
 
-/// One connection's TLS state: OpenSSL over two memory BIOs, so the reactor moves the
-/// ciphertext and OpenSSL never touches the socket.
+/// One connection's TLS state: OpenSSL over a BIO pair, so the reactor moves the ciphertext
+/// and OpenSSL never touches the socket.
 ///
 /// ```
-///  socket → (recv) → ciphertext → BIO_write(rbio) → SSL_read → plaintext → delegate
-///  delegate → plaintext → SSL_write → wbio → BIO_read → send buffer → (send) → socket
+///  socket → (recv) → ciphertext → BIO_write(network) → SSL_read → plaintext → delegate
+///  delegate → plaintext → SSL_write → BIO_read(network) → send buffer → (send) → socket
 /// ```
+///
+/// Why a BIO pair rather than two memory BIOs: the pair's two ring buffers are allocated once,
+/// while a memory BIO grows and frees its buffer as records pass, which cost allocations on
+/// every message in both directions.
 /// - Important: I/O thread only.
 final class TLSSession {
     private let context: TLSContext  // kept alive: the SSL refers to it
     let ssl: OpaquePointer
-    private let readBIO: OpaquePointer   // ciphertext from the peer, for OpenSSL to read
-    private let writeBIO: OpaquePointer  // ciphertext OpenSSL produced, for us to send
+    /// Our end of the BIO pair: ciphertext from the peer goes in, ciphertext to send comes out.
+    private let networkBIO: OpaquePointer
+    /// Bytes each direction of the pair holds: a full 64 KB receive plus a partly decrypted
+    /// record fit, and large sends are written in pieces (``write(_:)`` returns what it took).
+    static let pairBufferSize = 256 * 1024
     private(set) var handshakeComplete = false
 
     /// A client session to `host`, verifying and pinning per `configuration`.
@@ -39,35 +46,45 @@ final class TLSSession {
     private init(context: TLSContext) throws(TransportError) {
         self.context = context
         OpenSSLError.clear()
-        guard let ssl = SSL_new(context.context), let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
-            throw .tlsHandshakeFailed(reason: OpenSSLError.drain(fallback: "SSL_new failed"))
+        var sslSide: OpaquePointer?
+        var network: OpaquePointer?
+        guard let ssl = SSL_new(context.context),
+              BIO_new_bio_pair(&sslSide, Self.pairBufferSize, &network, Self.pairBufferSize) == 1,
+              let sslSide, let network else {
+            throw .tlsHandshakeFailed(reason: OpenSSLError.drain(fallback: "SSL_new / BIO_new_bio_pair failed"))
         }
         self.ssl = ssl
-        self.readBIO = rbio
-        self.writeBIO = wbio
-        SSL_set_bio(ssl, rbio, wbio)  // the SSL now owns both BIOs
+        self.networkBIO = network
+        SSL_set_bio(ssl, sslSide, sslSide)  // the SSL owns its end (one reference for both directions)
     }
 
     deinit {
         SSL_free(ssl)
+        BIO_free(networkBIO)
     }
 
-    /// Hands ciphertext from the socket to OpenSSL.
-    func receiveCiphertext(_ bytes: UnsafeRawBufferPointer) {
+    /// Hands ciphertext from the socket to OpenSSL; returns how many bytes it took (all of them
+    /// when `bytes.count` ≤ ``receiveRoom``).
+    @discardableResult
+    func receiveCiphertext(_ bytes: UnsafeRawBufferPointer) -> Int {
         var offset = 0
         while offset < bytes.count {
-            let n = BIO_write(readBIO, bytes.baseAddress! + offset, Int32(bytes.count - offset))
+            let n = BIO_write(networkBIO, bytes.baseAddress! + offset, Int32(bytes.count - offset))
             if n <= 0 { break }
             offset += Int(n)
         }
+        return offset
     }
 
+    /// Ciphertext bytes OpenSSL can take now: the most a receive should read from the socket.
+    var receiveRoom: Int { BIO_ctrl_get_write_guarantee(networkBIO) }
+
     /// Bytes of ciphertext waiting to be sent.
-    var pendingCiphertext: Int { COpenSSL_BIO_pending(writeBIO) }
+    var pendingCiphertext: Int { BIO_ctrl_pending(networkBIO) }
 
     /// Moves up to `count` bytes of produced ciphertext into `destination`; returns how many.
     func takeCiphertext(into destination: UnsafeMutableRawPointer, count: Int) -> Int {
-        let n = BIO_read(writeBIO, destination, Int32(count))
+        let n = BIO_read(networkBIO, destination, Int32(count))
         return n > 0 ? Int(n) : 0
     }
 
@@ -106,18 +123,20 @@ final class TLSSession {
         }
     }
 
-    /// Encrypts all of `bytes` into the write BIO (memory BIOs never block).
-    func write(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    /// Encrypts as much of `bytes` as the pair has room for; returns how many plaintext bytes
+    /// were taken (fewer than `bytes.count` when the caller must first move ciphertext out).
+    func write(_ bytes: UnsafeRawBufferPointer) throws(TransportError) -> Int {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         OpenSSLError.clear()
         var offset = 0
         while offset < bytes.count {
             let n = SSL_write(ssl, base + offset, Int32(bytes.count - offset))
-            guard n > 0 else {
-                throw .tlsFailed(reason: OpenSSLError.drain(fallback: "SSL_write error \(SSL_get_error(ssl, n))"))
-            }
-            offset += Int(n)
+            if n > 0 { offset += Int(n); continue }
+            let error = SSL_get_error(ssl, n)
+            if error == SSL_ERROR_WANT_WRITE || error == SSL_ERROR_WANT_READ { break }
+            throw .tlsFailed(reason: OpenSSLError.drain(fallback: "SSL_write error \(error)"))
         }
+        return offset
     }
 
     /// Queues our close_notify.

@@ -82,7 +82,7 @@ struct RFQTests {
         #expect(quote.yesBid == .cents(40) && quote.noBid == .cents(55))
         #expect(quote.yesPriceToBuy == .cents(45) && quote.yesPriceToSell == .cents(40))
 
-        nonisolated(unsafe) let accepted = quote
+        let accepted = quote
         client.execute { try? s.0.acceptQuote(accepted, side: .buyYes) }
         #expect(wait { !creatorEvents.fills.withLock { $0 }.isEmpty }, "no fill for the creator; mm saw \(mmEvents.withLock { $0 })")
         let fill = try #require(creatorEvents.fills.withLock { $0 }.first)
