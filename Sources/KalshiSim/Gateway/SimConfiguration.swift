@@ -88,6 +88,8 @@ public struct SimConfiguration: Sendable {
     public var rfqConfirmTimeout: Duration
     /// Scripted market activity (``SimBotConfiguration``); nil (the default) for none.
     public var bots: SimBotConfiguration?
+    /// Latency probe for benchmarks (nil: none).
+    public var probe: SimProbe?
     /// Where the simulator reports what it does (logons, refusals, errors), one line each;
     /// called on the simulator's I/O thread. Never receives key material.
     public var log: (@Sendable (String) -> Void)?
@@ -116,6 +118,7 @@ public struct SimConfiguration: Sendable {
         self.settlementReportPageSize = settlementReportPageSize
         self.rfqConfirmTimeout = rfqConfirmTimeout
         self.bots = bots
+        self.probe = nil
         self.log = log
         self.clock = clock
     }

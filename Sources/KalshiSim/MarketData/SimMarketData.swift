@@ -1,5 +1,6 @@
 import FixCodec
 import FixSession
+import FixTransport
 
 /// Market data on KalshiMD (FACTS §13), both products: MarketDataRequest (V) answered with a
 /// snapshot (W) and, for subscriptions, incremental refreshes (X) of book levels and trade
@@ -163,8 +164,10 @@ final class SimMarketData {
             if entries[market] == nil { markets.append(market) }
             entries[market, default: []].append(entry)
         }
+        let probe = exchange.server.configuration.probe
         for market in markets {
             let refresh = MarketDataIncrementalRefresh(mdEntries: entries[market] ?? [])
+            probe?.marketDataSent?(market, Reactor.monotonicNanoseconds())
             for session in bookSubscribers[market] ?? [] { session.send(refresh) }
         }
     }

@@ -1,5 +1,6 @@
 import FixCodec
 import FixSession
+import FixTransport
 
 /// Order entry on KalshiNR and KalshiRT (both products): NewOrderSingle, OrderCancelRequest,
 /// OrderCancelReplaceRequest and OrderMassCancelRequest go to the matching engine, and its
@@ -46,6 +47,9 @@ final class SimOrderEntry {
 
     func newOrder(_ message: FixMessage, on session: SimSession) {
         let fields = message.body
+        if let probe = exchange.server.configuration.probe?.orderReceived {
+            probe(fields.value(11)?.string ?? "", Reactor.monotonicNanoseconds())
+        }
         guard let owner = exchange.owner(of: session) else { return }
         let clOrdID = fields.value(11)?.string ?? ""
         let symbol = fields.value(55)?.string ?? ""
