@@ -9,9 +9,10 @@ import Synchronization
 /// let client = try FixClient()
 /// client.start()
 /// let orders = try client.openOrderEntry(configuration, limits: RiskLimits(maxOrderQuantity: 100))
+/// nonisolated(unsafe) let session = orders   // I/O-thread objects are not Sendable
 /// client.execute {
-///     orders.delegate = strategy
-///     orders.start()
+///     session.delegate = strategy
+///     session.start()
 /// }
 /// ```
 ///

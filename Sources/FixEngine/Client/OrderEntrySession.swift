@@ -1,6 +1,7 @@
 import FixCodec
 import FixSession
 import FixTransport
+import Synchronization
 
 /// What an order-entry session tells the application, inline on the I/O thread.
 public protocol OrderEntryDelegate: AnyObject {
@@ -62,6 +63,7 @@ public enum OrderEntryError: Error, Sendable, CustomStringConvertible {
 /// - Important: I/O thread only: call its methods from the delegate callbacks or through
 ///   ``FixClient/execute(_:)``.
 public final class OrderEntrySession: SessionHandler {
+    private static let sessionOrdinal = Atomic<UInt64>(0)
     public let configuration: SessionConfiguration
     /// Every order of this session (and, on a listener, of the account).
     public let tracker = OrderTracker()
@@ -84,7 +86,10 @@ public final class OrderEntrySession: SessionHandler {
         self.risk = RiskChecker(limits: limits)
         dollars = configuration.product.alwaysUsesDollarPrices || configuration.logonOptions.priceUnit == .dollars
         // Unique across restarts without coordination: start time in base 36, then a counter.
+        // Start time plus a process-wide session ordinal: two sessions opened in the same
+        // millisecond still never share a ClOrdID.
         clOrdIDPrefix = String(UInt64(FixTimestamp.now().nanosecondsSinceEpoch / 1_000_000), radix: 36)
+            + String(Self.sessionOrdinal.add(1, ordering: .relaxed).oldValue % 1296, radix: 36)
         driver = SessionDriver(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
                                parameters: configuration.sessionParameters, store: store, handler: self,
                                reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody, messageLog: messageLog)

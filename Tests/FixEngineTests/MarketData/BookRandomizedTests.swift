@@ -93,7 +93,7 @@ struct BookRandomizedTests {
                 }
                 bytes = try Wire.frame(MarketDataIncrementalRefresh(mdEntries: entries), msgSeqNum: n)
             }
-            try Wire.withFrame(bytes) { books.apply($0) }
+            _ = try Wire.withFrame(bytes) { books.apply($0) }
             try Self.compare(books, model, expected, step: n)
         }
     }
