@@ -6,11 +6,11 @@ import Glibc
 /// Benchmarks of the kalshi-fix stack. Figures are measured in one run; see README.md for the
 /// latest tables.
 ///
-///     swift run -c release Bench codec|book|track|rtt|roundtrip|log|all [--json] [--count N] [--filter S]
+///     swift run -c release Bench codec|book|track|rtt|roundtrip|ticktotrade|log|all [--json] [--count N] [--filter S]
 @main
 struct Bench {
     static let usage = """
-        usage: Bench codec|book|track|rtt|roundtrip|log|all [--json] [--filter SUBSTRING] [--count N]
+        usage: Bench codec|book|track|rtt|roundtrip|ticktotrade|log|all [--json] [--filter SUBSTRING] [--count N]
 
         codec      decode/encode the fixed corpus (shared/bench-messages); ns per message and allocations per message
         book       frame + index + apply the corpus's 10-entry market-data incremental to a FixOrderBooks;
@@ -23,6 +23,8 @@ struct Bench {
                    plain/TLS × io_uring/epoll × sleep/busy-poll client reactor, beside the 256-byte C ping-pong floor;
                    µs percentiles of N orders (default 20000) after 2000 warm-up, allocations per order on the client
         log        FixMessageLog.record on the producer (ns and allocations per record) and the writer thread behind it
+        ticktotrade  X leaves KalshiSim → book → strategy callback → NewOrderSingle reaches KalshiSim, both stamped by
+                   the simulator; tls/plain io_uring, sleep/spin; µs percentiles of N rounds (default 5000)
         all        every benchmark above, one Markdown table each (rtt and roundtrip with N = 20000 unless --count)
         """
 
@@ -90,6 +92,13 @@ struct Bench {
                                   count: orders, warmup: warmup)
         }
 
+        func ticktotrade(_ rounds: Int) throws {
+            let warmup = min(500, rounds)
+            let rows = try TickToTradeBenchmarks.run(count: rounds, warmup: warmup)
+            Report.printTickToTrade(rows, json: json, command: command("ticktotrade", count: rounds == 5_000 ? nil : rounds),
+                                    count: rounds, warmup: warmup)
+        }
+
         switch which {
         case "codec": try codec()
         case "book": try book()
@@ -97,11 +106,13 @@ struct Bench {
         case "log": log()
         case "rtt": try rtt(count ?? 100_000)
         case "roundtrip": try roundtrip(count ?? 20_000)
+        case "ticktotrade": try ticktotrade(count ?? 5_000)
         case "all":
             // rtt at 20 000 round trips (not 100 000) keeps `make bench` within its 5-minute budget.
             let sections: [(String, () throws -> Void)] = [
                 ("codec", codec), ("rtt", { try rtt(count ?? 20_000) }), ("book", book), ("track", track),
-                ("roundtrip", { try roundtrip(count ?? 20_000) }), ("log", log),
+                ("roundtrip", { try roundtrip(count ?? 20_000) }), ("ticktotrade", { try ticktotrade(min(count ?? 5_000, 5_000)) }),
+                ("log", log),
             ]
             for (name, section) in sections {
                 if !json { print("\n### \(name)\n") }

@@ -4,8 +4,8 @@
 public final class SimProbe: @unchecked Sendable {
     /// An X for `symbol` is about to be written to its subscribers.
     public var marketDataSent: ((_ symbol: String, _ nanoseconds: UInt64) -> Void)?
-    /// A NewOrderSingle arrived (before any checks); `clOrdID` as sent.
-    public var orderReceived: ((_ clOrdID: String, _ nanoseconds: UInt64) -> Void)?
+    /// A NewOrderSingle arrived (before any checks); `clOrdID` as sent, `buysYes` for Side 1.
+    public var orderReceived: ((_ clOrdID: String, _ buysYes: Bool, _ nanoseconds: UInt64) -> Void)?
 
     public init() {}
 }

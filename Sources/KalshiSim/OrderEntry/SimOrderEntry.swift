@@ -48,7 +48,7 @@ final class SimOrderEntry {
     func newOrder(_ message: FixMessage, on session: SimSession) {
         let fields = message.body
         if let probe = exchange.server.configuration.probe?.orderReceived {
-            probe(fields.value(11)?.string ?? "", Reactor.monotonicNanoseconds())
+            probe(fields.value(11)?.string ?? "", fields.value(54)?.equals("1") == true, Reactor.monotonicNanoseconds())
         }
         guard let owner = exchange.owner(of: session) else { return }
         let clOrdID = fields.value(11)?.string ?? ""
