@@ -5,6 +5,10 @@ import Synchronization
 /// The entry point of the trading API: one I/O thread (a ``Reactor``) serving any number of
 /// Kalshi sessions — order entry, listeners, drop copy, market data — of either product.
 ///
+/// One client type for both products (rather than a separate margin client): the product is
+/// part of each ``SessionConfiguration`` (hosts, heartbeat floor, dollar prices, which session
+/// types exist), so prediction and margin sessions can even share one I/O thread.
+///
 /// ```swift
 /// let client = try FixClient()
 /// client.start()
