@@ -11,7 +11,11 @@ struct BenchCommand: ParsableCommand {
         -c release and prints one Markdown table per benchmark with the command to reproduce it. \
         This command runs the Bench executable found next to kalshi-fix, passing the arguments on, \
         e.g. `kalshi-fix bench codec --json` or `kalshi-fix bench roundtrip --count 20000`.
-        Times are nanoseconds (codec, book, track) or microseconds (rtt, roundtrip).
+        Times are nanoseconds (codec, book, track) or microseconds (rtt, roundtrip, ticktotrade).
+
+        Examples:
+          make bench                                  # release build, every benchmark
+          kalshi-fix bench roundtrip --count 20000
         """
     )
 

@@ -14,7 +14,9 @@ struct DecodeCommand: ParsableCommand {
         lines without `8=`. Each message is checked by the codec's strict decoder: a wrong \
         CheckSum or BodyLength, a missing required field, an undefined tag or an unknown enum \
         value is reported with the reason, and decoding goes on with the next message. \
-        RawData (96), Signature (89) and Password (554) are shown redacted.
+        RawData (96), Signature (89) and Password (554) are shown redacted. Values are printed as \
+        sent: prices in cents or dollars as the session used them (44=45 is 45¢, 44=0.4500 is \
+        $0.45), quantities in contracts.
 
         Exit status: 0 when every message decoded, 1 when any was invalid or none was found.
 

@@ -20,6 +20,10 @@ struct DemoCommand: ParsableCommand {
         amend and cancel, show fills and positions (contracts), mirror them on a listener session; \
         then time --orders order→ack round trips (NewOrderSingle out, ExecutionReport New back, \
         microseconds). Exits 0 when every step succeeded.
+
+        Examples:
+          kalshi-fix demo                      # what `make run` runs
+          kalshi-fix demo --orders 20000 --busy-poll
         """
     )
 

@@ -19,6 +19,8 @@ struct SimCommand: ParsableCommand {
         prints how to connect, and then exactly one line starting with `READY ` followed by JSON: \
         host, tls, key_id, private_key, ca_file, ports, margin_ports, markets.
 
+        Ports are TCP ports; --seed only changes the bots' orders (prices in cents, sizes in contracts).
+
         Example:
           kalshi-fix sim --port-base 18228
           kalshi-fix order --host 127.0.0.1 --port 18228 --session NR --key-id <key_id> \\
