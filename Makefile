@@ -30,6 +30,7 @@ fuzz: deps
 BENCH_ARGS ?=
 bench: deps
 	$(SWIFT) build -c release --product Bench
+	$(SWIFT) build -c release --product QuickFixPeer
 	.build/release/Bench all $(BENCH_ARGS)
 
 build: deps

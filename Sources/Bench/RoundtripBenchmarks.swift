@@ -63,12 +63,19 @@ enum RoundtripBenchmarks {
             }
             if tls { variants.insert(("roundtrip.tls.uring.rest\(largeRestingLimit)", .ioUring, false, largeRestingLimit), at: 1) }
             variants = variants.filter { v in Measure.filter.map { v.name.contains($0) } ?? true }
-            guard !variants.isEmpty else { continue }
+            let quickfixName = "roundtrip.quickfix.\(kind)"
+            let quickfix = Measure.filter.map { quickfixName.contains($0) } ?? true
+            guard !variants.isEmpty || quickfix else { continue }
             // One simulator per security mode, one API key (and so one account) per variant.
             let keyIDs = variants.map { "bench-\($0.name)" }
-            let sim = try KalshiSimServer(configuration: SimConfiguration(
-                useTLS: tls, apiKeys: keyIDs.map { SimAPIKey(keyID: $0, publicKeyPEM: key.publicKeyPEM) },
-                sessionTypes: [.kalshiNR], markets: [SimMarket(ticker: market)]))
+            let quickfixKeyID = "bench-\(quickfixName)"
+            var simConfiguration = SimConfiguration(
+                useTLS: tls, apiKeys: (keyIDs + [quickfixKeyID]).map { SimAPIKey(keyID: $0, publicKeyPEM: key.publicKeyPEM) },
+                sessionTypes: [.kalshiNR], markets: [SimMarket(ticker: market)])
+            // Logons and refusals only (not per message): shown when the QuickFIX row fails.
+            let simLog = SimLogLines()
+            simConfiguration.log = { line in simLog.append(line) }
+            let sim = try KalshiSimServer(configuration: simConfiguration)
             try sim.start()
             defer { sim.stop() }
             for (variant, keyID) in zip(variants, keyIDs) {
@@ -81,6 +88,11 @@ enum RoundtripBenchmarks {
                 configuration.logonOptions.skipPendingExecReports = true
                 rows.append(try measure(variant.name, configuration, backend: variant.1, busyPoll: variant.2,
                                         restingLimit: variant.resting, count: count, warmup: warmup))
+            }
+            if quickfix {
+                rows.append(try QuickFixRoundtrip.measure(quickfixName, sim: sim, keyID: quickfixKeyID, key: key,
+                                                          directory: (certificate.certificatePath as NSString).deletingLastPathComponent,
+                                                          count: count, warmup: warmup, simLog: simLog))
             }
         }
         return rows
@@ -245,17 +257,28 @@ extension Report {
         }
         let floors = Dictionary(stats.filter { $0.0.name.hasPrefix("rtt.") }.map { ($0.0.name.split(separator: ".")[1], $0.1) },
                                 uniquingKeysWith: { a, _ in a })
-        Swift.print("| bench | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | p50 / C floor | p99 / C floor | newOrder p50 µs | allocs/order (client) | of which in newOrder |")
-        Swift.print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        // QuickFIX's p50 over each row's p50, per security mode: how many times faster than QuickFIX.
+        let quickfix = Dictionary(stats.filter { $0.0.name.hasPrefix("roundtrip.quickfix.") }
+            .map { ($0.0.name.split(separator: ".")[2], $0.1) }, uniquingKeysWith: { a, _ in a })
+        Swift.print("| bench | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | p50 / C floor | p99 / C floor | newOrder p50 µs | allocs/order (client) | of which in newOrder | ours / QuickFIX (p50 speed-up) |")
+        Swift.print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (row, p, send) in stats {
-            let floor = floors[row.name.split(separator: ".")[1]]
+            let parts = row.name.split(separator: ".")
+            let kind = parts[0] == "roundtrip" && parts[1] == "quickfix" ? parts[2] : parts[1]
+            let floor = floors[kind]
+            let speedup = parts[1] == "quickfix" || parts[0] != "roundtrip" ? "" : quickfix[kind].map { fmt2($0.p50 / p.p50) + "×" } ?? ""
             let r50 = floor.map { fmt2(p.p50 / $0.p50) + "×" } ?? ""
             let r99 = floor.map { fmt2(p.p99 / $0.p99) + "×" } ?? ""
-            Swift.print("| \(row.name) | \(fmt(p.p50)) | \(fmt(p.p90)) | \(fmt(p.p99)) | \(fmt(p.p999)) | \(fmt(p.max)) | \(r50) | \(r99) | \(send.map { fmt($0.p50) } ?? "") | \(row.allocationsPerOrder.map(fmt) ?? "") | \(row.newOrderAllocationsPerOrder.map(fmt) ?? "") |")
+            Swift.print("| \(row.name) | \(fmt(p.p50)) | \(fmt(p.p90)) | \(fmt(p.p99)) | \(fmt(p.p999)) | \(fmt(p.max)) | \(r50) | \(r99) | \(send.map { fmt($0.p50) } ?? "") | \(row.allocationsPerOrder.map(fmt) ?? "") | \(row.newOrderAllocationsPerOrder.map(fmt) ?? "") | \(speedup) |")
         }
         if let tls = floors["tls"], let ours = stats.first(where: { $0.0.name == "roundtrip.tls.uring" })?.1 {
             let r50 = ours.p50 / tls.p50, r99 = ours.p99 / tls.p99
             Swift.print("\nTarget (roundtrip.tls.uring vs rtt.tls.c.256): p50 ≤ 1.2× → \(fmt2(r50))× (\(r50 <= 1.2 ? "met" : "missed")), p99 ≤ 1.5× → \(fmt2(r99))× (\(r99 <= 1.5 ? "met" : "missed")); 0 allocations per order → \(stats.compactMap { $0.0.allocationsPerOrder }.max().map(fmt) ?? "?") at most.")
+        }
+        if let qf = stats.first(where: { $0.0.name == "roundtrip.quickfix.tls" })?.1 {
+            let ours = stats.first(where: { $0.0.name == "roundtrip.tls.uring" })?.1
+            let r50 = ours.map { qf.p50 / $0.p50 }, r99 = ours.map { qf.p99 / $0.p99 }
+            Swift.print("\nTarget (ours / QuickFIX, roundtrip.tls.uring vs roundtrip.quickfix.tls): ≥ 5× faster at p50 → \(r50.map { fmt2($0) + "× faster (" + ($0 >= 5 ? "met" : "missed") + ")" } ?? "? (no roundtrip.tls.uring row)"); p99 \(r99.map { fmt2($0) + "× faster" } ?? "?"). QuickFIX C++ 1.15.1 (Debian libquickfix) as initiator, SSLSocketInitiator, strict validation with our dictionary, same simulator and market.")
         }
         let ack = rows.compactMap(\.ackBytes).first.map { "; the acknowledging ER is \($0) bytes" } ?? ""
         Swift.print("\nReproduce: `\(command)` (release build; \(count) orders per row after \(warmup) warm-up, one in flight; mass cancel (untimed) whenever \(RoundtripBenchmarks.restingLimit) orders rest, \(RoundtripBenchmarks.largeRestingLimit) in the `.rest\(RoundtripBenchmarks.largeRestingLimit)` row; `rtt.*.c.256` rows are the blocking C ping-pong of 256 bytes, the floor\(ack))")

@@ -10,6 +10,7 @@
 //   QuickFixPeer dir=<temp dir> port=<n> cert=<server cert PEM> key=<server key PEM>
 //                pubkey=<client public key PEM> dictionary=<spec/fix-dictionary-1.03.xml>
 //                target=<client key id> [sender=KalshiRT] [reset=N|Y]
+//   QuickFixPeer mode=initiator ...   QuickFIX as a Kalshi client timing order → ack (Initiator.cpp)
 //
 // Settings and the FileStore live in <dir>, so sequence numbers survive our restarts.
 // TLS is QuickFIX's own SSLSocketAcceptor (the Debian build exports it).
@@ -52,6 +53,9 @@
 #include <vector>
 
 #include "RawSend.h"
+
+/// Initiator mode (Initiator.cpp): `QuickFixPeer mode=initiator ...`, the QuickFIX client row of `Bench roundtrip`.
+int runInitiator(int argc, char** argv);
 
 namespace {
 
@@ -301,6 +305,7 @@ bool runCommand(const std::string& line, FIX::Session* session) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "mode=initiator") return runInitiator(argc - 1, argv + 1);
     try {
         auto options = parseOptions(argc, argv);
         SignatureVerifier verifier(options.at("pubkey"));
