@@ -188,6 +188,17 @@ let package = Package(
             dependencies: ["FixSession", "FixTransport", "CLibUring", "COpenSSL", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RestFallbackTests",
+            dependencies: [
+                "RestFallback", "FixSession", "FixCodec",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     // QuickFIX 1.15's headers use dynamic exception specifications (`throw(X)`), gone in C++17.
     cxxLanguageStandard: .gnucxx14
