@@ -35,8 +35,14 @@ let package = Package(
         .plugin(name: "FixCodegenPlugin", targets: ["FixCodegenPlugin"]),
     ],
     dependencies: [
-        // The CLI's command-line parsing; the only package dependency, used by the CLI target only.
+        // The CLI's command-line parsing, used by the CLI target only.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // RestFallback's HTTP client (issue 10). Brings SwiftNIO, NIOSSL (BoringSSL), NIOHTTP2:
+        // ≈ 3–4 minutes of a first debug build on 2 cores, paid by RestFallback only.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Already in the graph through async-http-client; named here for the NIO types in its API
+        // and for RestFallbackTests' local NIOHTTP1 server. No engine target depends on it.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         // MARK: C shims (only what Swift cannot import by itself)
@@ -92,8 +98,16 @@ let package = Package(
             dependencies: ["FixSession", "FixTransport", "FixCodec"],
             swiftSettings: swiftSettings
         ),
+        // Kalshi REST reference data (issue 10); never on the FIX hot path.
         .target(
             name: "RestFallback",
+            dependencies: [
+                "FixSession", "FixCodec",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Types in AsyncHTTPClient's API (ByteBuffer, HTTPHeaders, HTTPMethod).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The `kalshi-fix` command: demo, sim, order, … (issue 8).
@@ -172,6 +186,17 @@ let package = Package(
         .testTarget(
             name: "FixSessionTests",
             dependencies: ["FixSession", "FixTransport", "CLibUring", "COpenSSL", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RestFallbackTests",
+            dependencies: [
+                "RestFallback", "FixSession", "FixCodec",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],
