@@ -160,17 +160,17 @@ let package = Package(
         ),
         .testTarget(
             name: "FixCodecTests",
-            dependencies: ["FixCodec", "BenchCorpus", "FixCodegenCore"],
+            dependencies: ["FixCodec", "BenchCorpus", "FixCodegenCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FixTransportTests",
-            dependencies: ["FixTransport", "CLibUring", "COpenSSL"],
+            dependencies: ["FixTransport", "CLibUring", "COpenSSL", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FixEngineTests",
-            dependencies: ["FixEngine", "FixSession", "FixCodec", "FixTransport", "KalshiSim", "BenchCorpus"],
+            dependencies: ["FixEngine", "FixSession", "FixCodec", "FixTransport", "KalshiSim", "BenchCorpus", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -180,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KalshiSimTests",
-            dependencies: ["KalshiSim", "FixSession", "FixTransport", "FixCodec"],
+            dependencies: ["KalshiSim", "FixSession", "FixTransport", "FixCodec", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import BenchCorpus
 import FixCodec
+import TestSupport
 import Testing
 
 /// Framing on the corpus and on every way a stream can go wrong.

@@ -1,6 +1,7 @@
 import FixCodec
 import FixCodegenCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Property: for random messages of every type in spec/fix-dictionary-1.03.xml, built from the

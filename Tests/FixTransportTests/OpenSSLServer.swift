@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,7 @@ final class OpenSSLServer: @unchecked Sendable {
     ///   - quiet: false lets s_server act on commands written to it (`K` = send a KeyUpdate
     ///     asking for ours) at the price of its status lines on stdout.
     init(version: String, quiet: Bool = true) throws {
-        port = try Self.freePort()
+        port = try freeLoopbackPort()
         let cert = Self.certificate
         // s_server writes what it receives to stdout, unbuffered; a file is the simplest sink.
         // posix_spawn rather than Foundation.Process: Process.waitUntilExit hung after terminate().
@@ -95,18 +96,6 @@ final class OpenSSLServer: @unchecked Sendable {
                 offset += n
             }
         }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: a.sin_port))
     }
 
     /// Polls with a TCP connect (s_server serves one client at a time and then takes the next).

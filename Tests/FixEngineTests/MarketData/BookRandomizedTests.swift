@@ -1,5 +1,6 @@
 import FixCodec
 import FixEngine
+import TestSupport
 import Testing
 
 /// Thousands of generated W/X messages, encoded with the generated encodable structs, framed,

@@ -2,6 +2,7 @@ import Dispatch
 import FixCodec
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import FixSession
 
@@ -170,7 +171,7 @@ struct FixMessageLogTests {
         let sink = FixMessageLogMemorySink()
         let log = FixMessageLog(sink: sink, capacity: 4096, pollInterval: .microseconds(50))
         let source = log.source(named: "S")
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for n in 0..<total {
             // 1...300 bytes, so headers and frames split across the end of the ring everywhere.
             let pad = Int(rng.next() % 300)
@@ -288,15 +289,3 @@ final class BlockingSink: FixMessageLogSink {
     func close() { memory.close() }
 }
 
-/// SplitMix64, for repeatable sizes.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,6 +2,7 @@ import FixCodec
 @testable import FixSession
 import FixTransport
 import Foundation
+import TestSupport
 import Testing
 
 /// The file store's own promises: restart continuity, locking, refusing foreign files,
@@ -384,7 +385,7 @@ struct FileSessionStoreTests {
     func matchesMemoryModel() throws {
         let dir = try StoreTestDirectory()
         defer { dir.remove() }
-        var rng = StoreTestRandom(seed: 0x5EED_F1C5)
+        var rng = SplitMix64(seed: 0x5EED_F1C5)
         let model = InMemorySessionStore()
         var file = try Self.open(dir.journal())
         for step in 1...400 {

@@ -2,6 +2,7 @@ import FixCodec
 import FixSession
 import Foundation
 import KalshiSim
+import TestSupport
 import Testing
 
 /// Market data on KalshiMD, seen from real client sessions over TLS: snapshots (W) and
@@ -187,7 +188,7 @@ struct SimMarketDataTests {
         harness.send(Self.request(.snapshotPlusUpdates, [m]), on: md)
         _ = try #require(md.waitForMessage(ofType: "W"))
 
-        var random = MatchingEngineTests.SplitMix64(state: 42)
+        var random = SplitMix64(state: 42)
         var placed: [[String]] = [[], []]
         for n in 0..<400 {
             let who = Int(random.next() % 2)
