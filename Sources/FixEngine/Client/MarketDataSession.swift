@@ -15,6 +15,8 @@ public protocol MarketDataDelegate: AnyObject {
     /// The connection was lost: every book was dropped (they are rebuilt from the snapshots
     /// the automatic resubscription brings).
     func marketData(_ session: MarketDataSession, cleared report: BookClearReport)
+    /// A session error (refused logon, lost connection, Reject…); fatal ones end the connection.
+    func marketData(_ session: MarketDataSession, error: SessionError)
 }
 
 extension MarketDataDelegate {
@@ -22,6 +24,7 @@ extension MarketDataDelegate {
     public func marketData(_ session: MarketDataSession, status symbol: String, tradingStatus: Int) {}
     public func marketData(_ session: MarketDataSession, stateChanged state: SessionState) {}
     public func marketData(_ session: MarketDataSession, cleared report: BookClearReport) {}
+    public func marketData(_ session: MarketDataSession, error: SessionError) {}
 }
 
 /// A KalshiMD session: subscriptions by symbol (V), books from W snapshots and X incrementals
@@ -115,7 +118,7 @@ public final class MarketDataSession: SessionHandler {
         delegate?.marketData(self, stateChanged: state)
     }
 
-    public func session(_ session: SessionDriver, error: SessionError) {}
+    public func session(_ session: SessionDriver, error: SessionError) { delegate?.marketData(self, error: error) }
 }
 
 /// What a post-trade session tells the application, inline on the I/O thread.
@@ -125,10 +128,13 @@ public protocol SettlementDelegate: AnyObject {
     func settlement(_ session: SettlementSession, settled: MarketSettlement)
     /// Fragments were dropped on a disconnect (the warning says which).
     func settlement(_ session: SettlementSession, dropped warning: SettlementClearWarning)
+    /// A MarketSettlementReport that could not be decoded (it is not reassembled), or a session error.
+    func settlement(_ session: SettlementSession, error: String)
 }
 
 extension SettlementDelegate {
     public func settlement(_ session: SettlementSession, dropped warning: SettlementClearWarning) {}
+    public func settlement(_ session: SettlementSession, error: String) {}
 }
 
 /// A KalshiPT session (or KalshiRT with ReceiveSettlementReports): MarketSettlementReport
@@ -156,8 +162,10 @@ public final class SettlementSession: SessionHandler {
 
     public func session(_ session: SessionDriver, received message: FixMessage) {
         guard message.msgType.equals("UMS") else { return }
-        if case .complete(let settlement)? = try? reassembler.apply(message) {
-            delegate?.settlement(self, settled: settlement)
+        do throws(FixDecodeError) {
+            if case .complete(let settlement) = try reassembler.apply(message) { delegate?.settlement(self, settled: settlement) }
+        } catch {
+            delegate?.settlement(self, error: "MarketSettlementReport not reassembled: \(error)")
         }
     }
 
@@ -166,7 +174,7 @@ public final class SettlementSession: SessionHandler {
         onStateChange?(state)
     }
 
-    public func session(_ session: SessionDriver, error: SessionError) {}
+    public func session(_ session: SessionDriver, error: SessionError) { delegate?.settlement(self, error: "\(error)") }
 }
 
 extension FixClient {

@@ -100,7 +100,15 @@ public final class DropCopySession: SessionHandler {
     }
 
     public func session(_ session: SessionDriver, error: SessionError) {
-        if error.isFatal { finish(.failed(error)) }
+        guard error.isFatal else { return }
+        finish(.failed(error))
+        // Without reconnects nothing would ever send the queued requests: fail them too, so no
+        // caller waits forever (e.g. after a refused logon).
+        if driver.reconnectPolicy == nil {
+            let waiting = queue
+            queue.removeAll()
+            for pending in waiting { pending.completion(.failed(error)) }
+        }
     }
 }
 

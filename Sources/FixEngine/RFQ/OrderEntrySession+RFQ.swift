@@ -49,6 +49,8 @@ public final class RFQSession: SessionHandler {
     public var onEvent: ((RFQEvent) -> Void)?
     /// State changes, on the I/O thread.
     public var onStateChange: ((SessionState) -> Void)?
+    /// Session errors (refused logon, lost connection, Reject…), on the I/O thread.
+    public var onError: ((SessionError) -> Void)?
     /// Confirm accepted quotes automatically (the maker already committed to the price).
     public var autoConfirm: Bool
     private let dollars: Bool
@@ -97,7 +99,7 @@ public final class RFQSession: SessionHandler {
     }
 
     public func session(_ session: SessionDriver, stateChanged state: SessionState) { onStateChange?(state) }
-    public func session(_ session: SessionDriver, error: SessionError) {}
+    public func session(_ session: SessionDriver, error: SessionError) { onError?(error) }
 }
 
 extension FixClient {

@@ -107,4 +107,25 @@ struct DropCopyReconciliationTests {
         }
         #expect(reason == .beginExecidTooSmall)
     }
+
+    @Test("a refused logon fails the queued request instead of leaving its caller waiting")
+    func refusedLogonFailsQueuedRequest() throws {
+        let setup = try Setup()
+        let unknownKey = try KalshiAPIKeyPair.generate()
+        let configuration = try Setup.configuration("unknown-key", unknownKey, setup.sim.port(for: .kalshiDC)!,
+                                                    setup.sim.clientSecurity, type: .kalshiDC)
+        let dc = try setup.client.openDropCopy(configuration, reconnectPolicy: nil)
+        let result = Mutex<DropCopyResult?>(nil)
+        nonisolated(unsafe) let session = dc
+        setup.client.execute {
+            session.requestResend(from: "1;1") { r in result.withLock { $0 = r } }  // queued until logon
+            session.start()
+        }
+        #expect(setup.makerEvents.wait { _ in result.withLock { $0 != nil } }, "the queued request never completed")
+        guard case .failed(.logonRejected(let text))? = result.withLock({ $0 }) else {
+            Issue.record("expected a failed request with the gateway's text, got \(String(describing: result.withLock { $0 }))")
+            return
+        }
+        #expect(text.contains("Invalid API key"), "\(text)")
+    }
 }
