@@ -54,28 +54,34 @@ public final class FixClient: @unchecked Sendable {
     public func openOrderEntry(_ configuration: SessionConfiguration, store: (any SessionStore)? = nil,
                                limits: RiskLimits = .none, reconnectPolicy: ReconnectPolicy? = ReconnectPolicy(),
                                messageLog: FixMessageLog? = nil) throws -> OrderEntrySession {
-        try configuration.validate()
-        guard configuration.sessionType.isOrderEntry else {
-            throw FixClientError.notOrderEntry(configuration.sessionType)
-        }
-        let endpoint = try configuration.endpoint()
+        let endpoint = try endpoint(of: configuration, for: [.kalshiNR, .kalshiRT])
         return OrderEntrySession(configuration: configuration, endpoint: endpoint, reactor: reactor,
                                  store: store ?? InMemorySessionStore(), limits: limits,
                                  reconnectPolicy: reconnectPolicy, messageLog: messageLog)
     }
 }
 
+extension FixClient {
+    /// Validates `configuration`, checks its session type is one of `types`, and resolves its
+    /// endpoint: what every `open…` does first.
+    func endpoint(of configuration: SessionConfiguration, for types: [KalshiSessionType]) throws -> SessionEndpoint {
+        try configuration.validate()
+        guard types.contains(configuration.sessionType) else {
+            throw FixClientError.wrongSessionType(configuration.sessionType, expected: types.map(\.rawValue))
+        }
+        return try configuration.endpoint()
+    }
+}
+
 /// Why the client refused to build a session.
 public enum FixClientError: Error, Sendable, Hashable, CustomStringConvertible {
-    case notOrderEntry(KalshiSessionType)
-    case notDropCopy(KalshiSessionType)
-    case wrongSessionType(KalshiSessionType, expected: String)
+    /// The configuration's session type does not fit the session asked for.
+    case wrongSessionType(KalshiSessionType, expected: [String])
 
     public var description: String {
         switch self {
-        case .notOrderEntry(let type): return "\(type) is not an order-entry session: use KalshiNR or KalshiRT"
-        case .notDropCopy(let type): return "\(type) is not a drop-copy session: use KalshiDC"
-        case .wrongSessionType(let type, let expected): return "\(type) cannot be used here: use \(expected)"
+        case .wrongSessionType(let type, let expected):
+            return "\(type) cannot be used here: use \(expected.joined(separator: " or "))"
         }
     }
 }

@@ -45,9 +45,8 @@ public final class MarketDataSession: SessionHandler {
          reconnectPolicy: ReconnectPolicy?) {
         self.configuration = configuration
         books = FixOrderBooks(priceModel: configuration.product == .margin ? .unbounded : .predictionGrid)
-        driver = SessionDriver(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
-                               parameters: configuration.sessionParameters, store: store, handler: self,
-                               reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody)
+        driver = SessionDriver(configuration: configuration, endpoint: endpoint, reactor: reactor, store: store, handler: self,
+                               reconnectPolicy: reconnectPolicy)
     }
 
     /// Connects and logs on.
@@ -152,9 +151,8 @@ public final class SettlementSession: SessionHandler {
     init(configuration: SessionConfiguration, endpoint: SessionEndpoint, reactor: Reactor, store: any SessionStore,
          reconnectPolicy: ReconnectPolicy?) {
         self.configuration = configuration
-        driver = SessionDriver(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
-                               parameters: configuration.sessionParameters, store: store, handler: self,
-                               reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody)
+        driver = SessionDriver(configuration: configuration, endpoint: endpoint, reactor: reactor, store: store, handler: self,
+                               reconnectPolicy: reconnectPolicy)
     }
 
     public func start() { driver.start() }
@@ -180,20 +178,15 @@ public final class SettlementSession: SessionHandler {
 extension FixClient {
     /// Builds a market-data session (KalshiMD); call ``MarketDataSession/start()`` on the I/O thread.
     public func openMarketData(_ configuration: SessionConfiguration, reconnectPolicy: ReconnectPolicy? = ReconnectPolicy()) throws -> MarketDataSession {
-        try configuration.validate()
-        guard configuration.sessionType == .kalshiMD else { throw FixClientError.wrongSessionType(configuration.sessionType, expected: "KalshiMD") }
-        return MarketDataSession(configuration: configuration, endpoint: try configuration.endpoint(), reactor: reactor,
+        return MarketDataSession(configuration: configuration, endpoint: try endpoint(of: configuration, for: [.kalshiMD]), reactor: reactor,
                                  store: InMemorySessionStore(keepsMessages: false), reconnectPolicy: reconnectPolicy)
     }
 
     /// Builds a settlement session (KalshiPT, or KalshiRT with 20127=Y).
     public func openSettlement(_ configuration: SessionConfiguration, store: (any SessionStore)? = nil,
                                reconnectPolicy: ReconnectPolicy? = ReconnectPolicy()) throws -> SettlementSession {
-        try configuration.validate()
-        guard configuration.sessionType == .kalshiPT || configuration.sessionType == .kalshiRT else {
-            throw FixClientError.wrongSessionType(configuration.sessionType, expected: "KalshiPT or KalshiRT")
-        }
-        return SettlementSession(configuration: configuration, endpoint: try configuration.endpoint(), reactor: reactor,
+        return SettlementSession(configuration: configuration, endpoint: try endpoint(of: configuration, for: [.kalshiPT, .kalshiRT]),
+                                 reactor: reactor,
                                  store: store ?? InMemorySessionStore(), reconnectPolicy: reconnectPolicy)
     }
 }

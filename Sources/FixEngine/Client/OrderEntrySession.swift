@@ -90,9 +90,8 @@ public final class OrderEntrySession: SessionHandler {
         // millisecond still never share a ClOrdID.
         clOrdIDPrefix = String(UInt64(FixTimestamp.now().nanosecondsSinceEpoch / 1_000_000), radix: 36)
             + String(Self.sessionOrdinal.add(1, ordering: .relaxed).oldValue % 1296, radix: 36)
-        driver = SessionDriver(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
-                               parameters: configuration.sessionParameters, store: store, handler: self,
-                               reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody, messageLog: messageLog)
+        driver = SessionDriver(configuration: configuration, endpoint: endpoint, reactor: reactor, store: store, handler: self,
+                               reconnectPolicy: reconnectPolicy, messageLog: messageLog)
     }
 
     /// Sets the price the band check measures against for `symbol` (otherwise the last fill).

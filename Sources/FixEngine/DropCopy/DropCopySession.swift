@@ -39,9 +39,8 @@ public final class DropCopySession: SessionHandler {
     init(configuration: SessionConfiguration, endpoint: SessionEndpoint, reactor: Reactor, store: any SessionStore,
          reconnectPolicy: ReconnectPolicy?) {
         self.configuration = configuration
-        driver = SessionDriver(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
-                               parameters: configuration.sessionParameters, store: store, handler: self,
-                               reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody)
+        driver = SessionDriver(configuration: configuration, endpoint: endpoint, reactor: reactor, store: store, handler: self,
+                               reconnectPolicy: reconnectPolicy)
     }
 
     /// Connects and logs on.
@@ -116,9 +115,7 @@ extension FixClient {
     /// Builds a drop-copy session (KalshiDC); call ``DropCopySession/start()`` on the I/O thread.
     public func openDropCopy(_ configuration: SessionConfiguration, store: (any SessionStore)? = nil,
                              reconnectPolicy: ReconnectPolicy? = ReconnectPolicy()) throws -> DropCopySession {
-        try configuration.validate()
-        guard configuration.sessionType == .kalshiDC else { throw FixClientError.notDropCopy(configuration.sessionType) }
-        return DropCopySession(configuration: configuration, endpoint: try configuration.endpoint(), reactor: reactor,
+        return DropCopySession(configuration: configuration, endpoint: try endpoint(of: configuration, for: [.kalshiDC]), reactor: reactor,
                                store: store ?? InMemorySessionStore(), reconnectPolicy: reconnectPolicy)
     }
 }

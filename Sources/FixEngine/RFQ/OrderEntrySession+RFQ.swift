@@ -61,9 +61,8 @@ public final class RFQSession: SessionHandler {
         self.configuration = configuration
         self.autoConfirm = autoConfirm
         dollars = configuration.logonOptions.priceUnit == .dollars
-        driver = SessionDriver(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
-                               parameters: configuration.sessionParameters, store: store, handler: self,
-                               reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody)
+        driver = SessionDriver(configuration: configuration, endpoint: endpoint, reactor: reactor, store: store, handler: self,
+                               reconnectPolicy: reconnectPolicy)
     }
 
     public func start() { driver.start() }
@@ -106,11 +105,7 @@ extension FixClient {
     /// Builds a market maker's RFQ session (prediction KalshiRFQ).
     public func openRFQ(_ configuration: SessionConfiguration, autoConfirm: Bool = false,
                         reconnectPolicy: ReconnectPolicy? = ReconnectPolicy()) throws -> RFQSession {
-        try configuration.validate()
-        guard configuration.sessionType == .kalshiRFQ else {
-            throw FixClientError.wrongSessionType(configuration.sessionType, expected: "KalshiRFQ")
-        }
-        return RFQSession(configuration: configuration, endpoint: try configuration.endpoint(), reactor: reactor,
+        return RFQSession(configuration: configuration, endpoint: try endpoint(of: configuration, for: [.kalshiRFQ]), reactor: reactor,
                           store: InMemorySessionStore(keepsMessages: false), reconnectPolicy: reconnectPolicy, autoConfirm: autoConfirm)
     }
 }

@@ -1,4 +1,5 @@
 import FixCodec
+import FixTransport
 
 extension SessionConfiguration {
     /// The state machine's view of this configuration.
@@ -20,5 +21,17 @@ extension SessionConfiguration {
                                                resetSeqNum: context.resetSeqNum)
             for field in fields { writer.write(field.tag, field.value) }
         }
+    }
+}
+
+extension SessionDriver {
+    /// A driver for `configuration` at `endpoint`: its security, session parameters and signed
+    /// Logon. I/O thread only, like the designated initializer.
+    public convenience init(configuration: SessionConfiguration, endpoint: SessionEndpoint, reactor: Reactor,
+                            store: any SessionStore, handler: (any SessionHandler)?, reconnectPolicy: ReconnectPolicy?,
+                            messageLog: FixMessageLog? = nil) {
+        self.init(reactor: reactor, host: endpoint.host, port: endpoint.port, security: configuration.security,
+                  parameters: configuration.sessionParameters, store: store, handler: handler,
+                  reconnectPolicy: reconnectPolicy, logonBody: configuration.signedLogonBody, messageLog: messageLog)
     }
 }
